@@ -1,0 +1,83 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SendGrid;
+using SendGrid.Helpers.Mail;
+
+namespace Microstructures.Core.Email;
+
+public sealed partial class SendGridEmailSender(ISendGridClient client, IOptions<EmailOptions> options, ILogger<SendGridEmailSender> logger) : IEmailSender
+{
+    public const string EmailIdArg = "email_id";
+
+    public async Task<EmailSendResult> SendAsync(string emailId, EmailMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var mail = ToSendGridMessage(emailId, message, options.Value);
+        Response response;
+        try
+        {
+            response = await client.SendEmailAsync(mail, cancellationToken);
+        }
+        catch (HttpRequestException ex)
+        {
+            LogNetworkFailure(logger, ex, emailId);
+            return new EmailSendResult(EmailSendStatus.Transient, Detail: ex.Message);
+        }
+        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new EmailSendResult(EmailSendStatus.Transient, Detail: "timeout: " + ex.Message);
+        }
+
+        var status = (int)response.StatusCode;
+        if (response.IsSuccessStatusCode)
+        {
+            var providerId = response.Headers.TryGetValues("X-Message-Id", out var ids) ? ids.FirstOrDefault() : null;
+            return new EmailSendResult(EmailSendStatus.Accepted, providerId, status);
+        }
+        var body = await response.Body.ReadAsStringAsync(cancellationToken);
+        var transient = response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || status >= 500;
+        return new EmailSendResult(transient ? EmailSendStatus.Transient : EmailSendStatus.Permanent, null, status, body);
+    }
+
+    internal static SendGridMessage ToSendGridMessage(string emailId, EmailMessage message, EmailOptions options)
+    {
+        var mail = new SendGridMessage
+        {
+            From = new EmailAddress(options.FromAddress, options.FromName),
+            Subject = message.Subject,
+            HtmlContent = message.Html,
+            PlainTextContent = message.Text,
+        };
+        mail.AddTo(new EmailAddress(message.To, message.ToName));
+        if (message.ReplyTo is { Length: > 0 } replyTo)
+        {
+            mail.SetReplyTo(new EmailAddress(replyTo));
+        }
+        // Tracking rewrites our signed links, needs consent, and adds a second unsubscribe header.
+        mail.SetClickTracking(false, false);
+        mail.SetOpenTracking(false);
+        mail.SetSubscriptionTracking(false);
+        mail.AddCustomArg(EmailIdArg, emailId);
+        mail.AddCategory(message.Category);
+        foreach (var (name, value) in message.Headers)
+        {
+            mail.AddHeader(name, value);
+        }
+        foreach (var attachment in message.Attachments)
+        {
+            mail.AddAttachment(new Attachment
+            {
+                Filename = attachment.FileName,
+                Type = attachment.ContentType,
+                Content = Convert.ToBase64String(attachment.Content),
+                Disposition = attachment.ContentId is null ? "attachment" : "inline",
+                ContentId = attachment.ContentId,
+            });
+        }
+        return mail;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Network failure sending e-mail {EmailId}")]
+    private static partial void LogNetworkFailure(ILogger logger, Exception exception, string emailId);
+}

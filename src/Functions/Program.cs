@@ -1,0 +1,40 @@
+using System.Net;
+using Microstructures.Core.Email;
+using Microstructures.Core.Health;
+using Microstructures.Core.Storage;
+using Microstructures.Functions.Email;
+using Microstructures.Functions.Health;
+using Microstructures.Functions.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// The Functions host (or the DevHost) gives the port; it talks to us over loopback only.
+if (Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT") is { Length: > 0 } portText)
+{
+    builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, int.Parse(portText, System.Globalization.CultureInfo.InvariantCulture)));
+}
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<ErrorHandler>();
+builder.Services.AddOptions<AppOptions>().BindConfiguration(AppOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddPlatformStorage(builder.Configuration);
+builder.Services.AddSingleton<HealthCheck>();
+builder.Services.AddEmail();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+// Readiness: the host polls GET / until any answer.
+app.MapGet("/", () => TypedResults.Ok());
+
+var manage = app.MapManageGroup();
+app.MapHealthEndpoints();
+app.MapEmailEndpoints(manage);
+
+app.Run();
+
+public partial class Program;
