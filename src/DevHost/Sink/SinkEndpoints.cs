@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace Microstructures.DevHost.Sink;
+
+// A SendGrid-compatible /v3/mail/send and the outbox read API (DevHost-only conveniences).
+internal static class SinkEndpoints
+{
+    public static void MapSink(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v3/mail/send", SendAsync);
+
+        var faults = app.MapGroup("/_devhost/sink/faults");
+        faults.MapPost("", async (HttpRequest request, SinkFaults sinkFaults) =>
+        {
+            var body = await JsonNode.ParseAsync(request.Body) as JsonObject;
+            var status = body?["status"]?.GetValue<int>() ?? 500;
+            var count = body?["count"]?.GetValue<int>() ?? 1;
+            sinkFaults.Set(status, count);
+            return TypedResults.Ok(new { status, count });
+        });
+        faults.MapDelete("", (SinkFaults sinkFaults) =>
+        {
+            sinkFaults.Clear();
+            return TypedResults.NoContent();
+        });
+
+        app.MapGet("/_devhost/outbox", async (string? to, string? since, OutboxStore store, CancellationToken cancellationToken) =>
+        {
+            DateTimeOffset? sinceValue = null;
+            if (!string.IsNullOrEmpty(since))
+            {
+                if (!DateTimeOffset.TryParse(since, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+                {
+                    return Results.BadRequest(new { error = "since must be an ISO 8601 date-time" });
+                }
+                sinceValue = parsed;
+            }
+            var messages = await store.ListAsync(to, sinceValue, cancellationToken);
+            return Results.Json(messages.Select(OutboxStore.Summary).ToList());
+        });
+
+        app.MapGet("/_devhost/outbox/{id}/attachments/{filename}", async (string id, string filename, OutboxStore store, CancellationToken cancellationToken) =>
+        {
+            var message = await store.FindAsync(id, cancellationToken);
+            var attachment = message?.Attachments.FirstOrDefault(a => a.Filename == filename);
+            return attachment is null
+                ? Results.NotFound()
+                : Results.File(Convert.FromBase64String(attachment.Content), attachment.Type ?? "application/octet-stream", attachment.Filename);
+        });
+
+        app.MapGet("/_devhost/outbox/page", OutboxPage.RenderAsync);
+        app.MapGet("/_devhost/outbox.html", OutboxPage.RenderAsync);
+    }
+
+    private static async Task<IResult> SendAsync(HttpRequest request, OutboxStore store, SinkFaults faults, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var logger = loggers.CreateLogger("Microstructures.DevHost.Sink");
+        var authorization = request.Headers.Authorization.ToString();
+        if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal) || authorization["Bearer ".Length..].Trim().Length == 0)
+        {
+            return Errors(StatusCodes.Status401Unauthorized, [new SendGridError("The provided authorization grant is invalid, expired, or revoked", null)]);
+        }
+        if (faults.TakeNext() is { } status)
+        {
+            logger.LogWarning("Sink: injected fault, answering {Status} without storing", status);
+            return Errors(status, [new SendGridError("Injected fault (DevHost sink)", null)]);
+        }
+        using var reader = new StreamReader(request.Body);
+        var body = await reader.ReadToEndAsync(cancellationToken);
+        var sgMessageId = Convert.ToBase64String(Guid.NewGuid().ToByteArray()).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var (parsed, errors) = SendGridRequest.Parse(body, sgMessageId, time.GetUtcNow());
+        if (parsed is null)
+        {
+            logger.LogWarning("Sink: rejected a send with {Count} errors, first: {Message}", errors.Count, errors[0].Message);
+            return Errors(StatusCodes.Status400BadRequest, errors);
+        }
+        if (parsed.SandboxMode)
+        {
+            // SendGrid validates a sandbox-mode request and answers 200 without sending anything.
+            return Results.Ok();
+        }
+        await store.SaveAsync(parsed.Messages, cancellationToken);
+        foreach (var message in parsed.Messages)
+        {
+            logger.LogInformation("Sink: stored e-mail {MessageId} to {To}: {Subject}",
+                message.Id, string.Join(", ", message.To.Select(a => a.Email)), message.Subject);
+        }
+        request.HttpContext.Response.Headers["X-Message-Id"] = sgMessageId;
+        return Results.StatusCode(StatusCodes.Status202Accepted);
+    }
+
+    private static IResult Errors(int status, IReadOnlyList<SendGridError> errors) => Results.Json(
+        new { errors = errors.Select(e => new { message = e.Message, field = e.Field, help = (string?)null }) },
+        statusCode: status);
+}
