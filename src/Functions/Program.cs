@@ -5,6 +5,7 @@ using Microstructures.Core.Storage;
 using Microstructures.Functions.Email;
 using Microstructures.Functions.Health;
 using Microstructures.Functions.Hosting;
+using Microstructures.Functions.Pages;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -19,11 +20,14 @@ builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ErrorHandler>();
 builder.Services.AddOptions<AppOptions>().BindConfiguration(AppOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-builder.Services.AddPlatformStorage(builder.Configuration);
+builder.Services.AddPlatformStorage();
 builder.Services.AddSingleton<HealthCheck>();
 builder.Services.AddEmail();
 
 var app = builder.Build();
+
+// A missing storage setting fails at start with its name, not at the first request.
+_ = app.Services.GetRequiredService<Azure.Storage.Blobs.BlobServiceClient>();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -32,6 +36,7 @@ app.UseStatusCodePages();
 app.MapGet("/", () => TypedResults.Ok());
 
 var manage = app.MapManageGroup();
+app.MapAssetEndpoints();
 app.MapHealthEndpoints();
 app.MapEmailEndpoints(manage);
 

@@ -15,45 +15,41 @@ public static class StorageServiceCollectionExtensions
     // Same convention as the Functions host: a connection string locally (Azurite), or
     // identity-based settings in Azure (AzureWebJobsStorage__blobServiceUri, __queueServiceUri,
     // __tableServiceUri, __clientId for the user-assigned managed identity).
-    public static IServiceCollection AddPlatformStorage(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddPlatformStorage(this IServiceCollection services)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var connectionString = configuration[ConnectionSetting];
-        var section = configuration.GetSection(ConnectionSetting);
-        var retry = new Action<ClientOptions>(o =>
-        {
-            o.Retry.MaxRetries = 3;
-            o.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
-        });
-
-        if (!string.IsNullOrWhiteSpace(connectionString))
-        {
-            services.AddSingleton(_ => new BlobServiceClient(connectionString, Configure(new BlobClientOptions(), retry)));
-            services.AddSingleton(_ => new TableServiceClient(connectionString, Configure(new TableClientOptions(), retry)));
-            services.AddSingleton(_ => new QueueServiceClient(connectionString, Configure(QueueOptions(), retry)));
-        }
-        else
-        {
-            var blobUri = Required(section, "blobServiceUri");
-            var queueUri = Required(section, "queueServiceUri");
-            var tableUri = Required(section, "tableServiceUri");
-            TokenCredential credential = new ManagedIdentityCredential(
-                ManagedIdentityId.FromUserAssignedClientId(Required(section, "clientId")));
-            services.AddSingleton(_ => new BlobServiceClient(new Uri(blobUri), credential, Configure(new BlobClientOptions(), retry)));
-            services.AddSingleton(_ => new TableServiceClient(new Uri(tableUri), credential, Configure(new TableClientOptions(), retry)));
-            services.AddSingleton(_ => new QueueServiceClient(new Uri(queueUri), credential, Configure(QueueOptions(), retry)));
-        }
+        // Resolved lazily from the final configuration (test hosts add settings after Program.cs runs).
+        services.AddSingleton(sp => Create(sp.GetRequiredService<IConfiguration>(),
+            cs => new BlobServiceClient(cs, Configure(new BlobClientOptions())),
+            (uri, credential) => new BlobServiceClient(uri, credential, Configure(new BlobClientOptions())), "blobServiceUri"));
+        services.AddSingleton(sp => Create(sp.GetRequiredService<IConfiguration>(),
+            cs => new TableServiceClient(cs, Configure(new TableClientOptions())),
+            (uri, credential) => new TableServiceClient(uri, credential, Configure(new TableClientOptions())), "tableServiceUri"));
+        services.AddSingleton(sp => Create(sp.GetRequiredService<IConfiguration>(),
+            cs => new QueueServiceClient(cs, Configure(QueueOptions())),
+            (uri, credential) => new QueueServiceClient(uri, credential, Configure(QueueOptions())), "queueServiceUri"));
         services.AddSingleton<StorageInitializer>();
         return services;
+    }
+
+    private static T Create<T>(IConfiguration configuration, Func<string, T> fromConnectionString, Func<Uri, TokenCredential, T> fromIdentity, string uriKey)
+    {
+        if (configuration[ConnectionSetting] is { Length: > 0 } connectionString)
+        {
+            return fromConnectionString(connectionString);
+        }
+        var section = configuration.GetSection(ConnectionSetting);
+        var credential = new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(Required(section, "clientId")));
+        return fromIdentity(new Uri(Required(section, uriKey)), credential);
     }
 
     // The Functions host reads and writes queue messages as Base64 by default: ours must match.
     public static QueueClientOptions QueueOptions() => new() { MessageEncoding = QueueMessageEncoding.Base64 };
 
-    private static T Configure<T>(T options, Action<ClientOptions> configure)
+    private static T Configure<T>(T options)
         where T : ClientOptions
     {
-        configure(options);
+        options.Retry.MaxRetries = 3;
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
         return options;
     }
 
