@@ -12,7 +12,7 @@ var app = builder.Build();
 var invocations = new ConcurrentQueue<JsonObject>();
 
 app.MapGet("/", () => Results.Ok());
-app.MapGet("/_test/invocations", () => Results.Text(new JsonArray([.. invocations]).ToJsonString(), "application/json"));
+app.MapGet("/_test/invocations", () => Results.Text(new JsonArray([.. invocations.Select(i => i.DeepClone())]).ToJsonString(), "application/json"));
 app.MapGet("/_test/environment/{name}", (string name) => Results.Text(Environment.GetEnvironmentVariable(name) ?? ""));
 
 // HTTP functions arrive under /api: echo what was forwarded.
