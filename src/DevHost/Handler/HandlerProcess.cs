@@ -51,7 +51,9 @@ internal sealed class HandlerProcess : IAsyncDisposable
         psi.Environment["AzureWebJobsScriptRoot"] = scriptRoot;
         psi.Environment["FUNCTIONS_WORKER_RUNTIME"] = "custom";
 
-        var name = Path.GetFileNameWithoutExtension(host.ExecutablePath);
+        var name = Path.GetFileName(host.ExecutablePath);
+        // Only ".exe" is an extension here: "Microstructures.Functions" must keep its last part.
+        name = name.EndsWith(".exe", StringComparison.OrdinalIgnoreCase) ? name[..^4] : name;
         Process process;
         try
         {
