@@ -32,7 +32,7 @@ public sealed class KestrelApp : WebApplicationFactory<Microstructures.Functions
         ArgumentNullException.ThrowIfNull(builder);
         var settings = new Dictionary<string, string?>
         {
-            ["AzureWebJobsStorage"] = _azurite.ConnectionString,
+            ["AzureWebJobsStorage"] = _azurite.IsolatedConnectionString(),
             ["App:PublicBaseUrl"] = BaseUrl.ToString(),
             ["Admin:ApiKey"] = StaffKey,
             ["SendGrid:ApiKey"] = "SG.test",

@@ -20,7 +20,7 @@ public sealed class FunctionAppFactory(Azurite azurite, IDictionary<string, stri
         ArgumentNullException.ThrowIfNull(builder);
         var settings = new Dictionary<string, string?>
         {
-            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["AzureWebJobsStorage"] = azurite.IsolatedConnectionString(),
             ["App:PublicBaseUrl"] = "https://evenements.example.org",
             ["Admin:ApiKey"] = StaffKey,
             ["SendGrid:ApiKey"] = "SG.test",

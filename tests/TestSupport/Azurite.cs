@@ -9,17 +9,35 @@ namespace Microstructures.TestSupport;
 public sealed class Azurite : IAsyncLifetime
 {
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    private const int IsolatedAccounts = 64;
     private Process? _process;
+    private int _nextAccount;
 
     public int BlobPort { get; private set; }
     public int QueuePort { get; private set; }
     public int TablePort { get; private set; }
 
-    public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
-        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/devstoreaccount1;" +
-        $"QueueEndpoint=http://127.0.0.1:{QueuePort}/devstoreaccount1;" +
-        $"TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;";
+    public string ConnectionString => ConnectionStringFor("devstoreaccount1");
+
+    // A storage account of its own for one test, so tests sharing this Azurite never see each
+    // other's tables, queues and blobs (Azurite serves every account listed in AZURITE_ACCOUNTS).
+    public string IsolatedConnectionString()
+    {
+        var n = Interlocked.Increment(ref _nextAccount);
+        if (n > IsolatedAccounts)
+        {
+            throw new InvalidOperationException($"More than {IsolatedAccounts} isolated accounts asked of one Azurite: raise IsolatedAccounts.");
+        }
+        return ConnectionStringFor(AccountName(n));
+    }
+
+    private static string AccountName(int n) => "test" + n.ToString("D3", System.Globalization.CultureInfo.InvariantCulture);
+
+    private string ConnectionStringFor(string account) =>
+        $"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={AccountKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{account};" +
+        $"QueueEndpoint=http://127.0.0.1:{QueuePort}/{account};" +
+        $"TableEndpoint=http://127.0.0.1:{TablePort}/{account};";
 
     public async Task InitializeAsync()
     {
@@ -47,6 +65,8 @@ public sealed class Azurite : IAsyncLifetime
         {
             psi.ArgumentList.Add(arg);
         }
+        psi.Environment["AZURITE_ACCOUNTS"] = string.Join(';',
+            Enumerable.Repeat("devstoreaccount1", 1).Concat(Enumerable.Range(1, IsolatedAccounts).Select(AccountName)).Select(a => $"{a}:{AccountKey}"));
         _process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start node for Azurite.");
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };

@@ -1,0 +1,193 @@
+using Microstructures.Core.Email;
+using Microstructures.TestSupport;
+using Moq;
+
+namespace Microstructures.Core.Tests.Email;
+
+public sealed class EmailPipelineTests(Azurite azurite) : IClassFixture<Azurite>
+{
+    [Fact]
+    public async Task TheSameQueueMessageDeliveredTwiceSendsOneEmail()
+    {
+        using var h = new EmailHarness(azurite);
+        var id = await h.Outbox.SendAsync(EmailHarness.Message());
+
+        var first = await h.Dispatcher.DeliverAsync(id);
+        var second = await h.Dispatcher.DeliverAsync(id);
+
+        Assert.Equal(DeliveryOutcome.Sent, first);
+        Assert.Equal(DeliveryOutcome.AlreadySettled, second);
+        Assert.Equal(1, h.SendCount(id));
+        Assert.Equal(EmailStatus.Sent, (await h.Store.GetAsync(id))!.Status);
+    }
+
+    [Fact]
+    public async Task ConcurrentDeliveriesOfOneEmailSendItOnce()
+    {
+        using var h = new EmailHarness(azurite);
+        var id = await h.Outbox.SendAsync(EmailHarness.Message());
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => h.Dispatcher.DeliverAsync(id)));
+
+        Assert.Equal(1, h.SendCount(id));
+        Assert.Single(outcomes, o => o == DeliveryOutcome.Sent);
+    }
+
+    [Fact]
+    public async Task AProviderOutageFailsTheInvocationAndTheNextDeliverySends()
+    {
+        using var h = new EmailHarness(azurite);
+        h.Sender.SetupSequence(s => s.SendAsync(It.IsAny<string>(), It.IsAny<EmailMessage>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new EmailSendResult(EmailSendStatus.Transient, null, 503, "Service Unavailable"))
+            .ReturnsAsync(new EmailSendResult(EmailSendStatus.Accepted, "provider-2", 202));
+        var id = await h.Outbox.SendAsync(EmailHarness.Message());
+
+        await Assert.ThrowsAsync<EmailDeliveryException>(() => h.Dispatcher.DeliverAsync(id));
+        var afterFailure = await h.Store.GetAsync(id);
+        var retried = await h.Dispatcher.DeliverAsync(id);
+
+        Assert.Equal(EmailStatus.Pending, afterFailure!.Status);
+        Assert.Contains("503", afterFailure.LastError, StringComparison.Ordinal);
+        Assert.Equal(DeliveryOutcome.Sent, retried);
+        Assert.Equal(2, h.SendCount(id));
+        Assert.Equal(EmailStatus.Sent, (await h.Store.GetAsync(id))!.Status);
+    }
+
+    [Fact]
+    public async Task AMessageTheProviderRefusesForGoodIsMarkedFailedAndNotRetried()
+    {
+        using var h = new EmailHarness(azurite);
+        h.Sender.Setup(s => s.SendAsync(It.IsAny<string>(), It.IsAny<EmailMessage>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new EmailSendResult(EmailSendStatus.Permanent, null, 400, "invalid address"));
+        var id = await h.Outbox.SendAsync(EmailHarness.Message());
+
+        var outcome = await h.Dispatcher.DeliverAsync(id);
+        h.Time.Advance(TimeSpan.FromHours(1));
+        await h.QueuedEmailIdsAsync();
+        var sweep = await h.Sweeper.SweepAsync();
+
+        Assert.Equal(DeliveryOutcome.RejectedByProvider, outcome);
+        Assert.Equal(EmailStatus.Failed, (await h.Store.GetAsync(id))!.Status);
+        Assert.Equal(0, sweep.Queued);
+    }
+
+    [Fact]
+    public async Task ACrashBetweenTheBusinessWriteAndTheDispatchStillSendsTheEmail()
+    {
+        using var h = new EmailHarness(azurite);
+        var table = await h.Storage.TableAsync("crashtest");
+        var marker = new EmailCommitMarker("crashtest", "event-1", "seat-1");
+        var id = await h.Outbox.PrepareAsync(EmailHarness.Message(), marker);
+        await table.AddEntityAsync(marker.NewEntity());
+        // ...the process dies here: DispatchAsync is never called.
+
+        var tooEarly = await h.Sweeper.SweepAsync();
+        h.Time.Advance(TimeSpan.FromMinutes(3));
+        var sweep = await h.Sweeper.SweepAsync();
+        var queued = await h.QueuedEmailIdsAsync();
+        await h.Dispatcher.DeliverAsync(queued.Single());
+
+        Assert.Equal(0, tooEarly.Queued);
+        Assert.Equal(1, sweep.Queued);
+        Assert.Equal(id, queued.Single());
+        Assert.Equal(1, h.SendCount(id));
+    }
+
+    [Fact]
+    public async Task AnEmailWhoseBusinessWriteNeverCommittedIsAbandonedNotSent()
+    {
+        using var h = new EmailHarness(azurite);
+        var id = await h.Outbox.PrepareAsync(EmailHarness.Message(), new EmailCommitMarker("crashtest", "event-2", "seat-never"));
+
+        h.Time.Advance(TimeSpan.FromMinutes(3));
+        var early = await h.Sweeper.SweepAsync();
+        h.Time.Advance(TimeSpan.FromMinutes(30));
+        var late = await h.Sweeper.SweepAsync();
+
+        Assert.Equal(0, early.Queued);
+        Assert.Equal(1, late.Abandoned);
+        Assert.Equal(EmailStatus.Abandoned, (await h.Store.GetAsync(id))!.Status);
+        Assert.Empty(await h.QueuedEmailIdsAsync());
+        Assert.Equal(0, h.SendCount(id));
+    }
+
+    [Fact]
+    public async Task AnEmailLeftSendingByACrashIsResentOnlyAfterTheReconcileDelay()
+    {
+        using var h = new EmailHarness(azurite);
+        var id = await h.Outbox.SendAsync(EmailHarness.Message());
+        await h.QueuedEmailIdsAsync();
+        var record = (await h.Store.GetAsync(id))!;
+        record.Status = EmailStatus.Sending;
+        record.SendingStartedAt = h.Time.GetUtcNow();
+        Assert.True(await h.Store.TryUpdateAsync(record));
+
+        h.Time.Advance(TimeSpan.FromMinutes(5));
+        var duringWindow = await h.Dispatcher.DeliverAsync(id);
+        var sweepDuringWindow = await h.Sweeper.SweepAsync();
+        h.Time.Advance(TimeSpan.FromMinutes(15));
+        var sweepAfter = await h.Sweeper.SweepAsync();
+        var resent = await h.Dispatcher.DeliverAsync((await h.QueuedEmailIdsAsync()).Single());
+
+        Assert.Equal(DeliveryOutcome.InProgressElsewhere, duringWindow);
+        Assert.Equal(0, sweepDuringWindow.Queued);
+        Assert.Equal(1, sweepAfter.Queued);
+        Assert.Equal(DeliveryOutcome.Sent, resent);
+        Assert.Equal(1, h.SendCount(id));
+    }
+
+    [Fact]
+    public async Task AProviderProcessedEventSettlesAnEmailLeftSendingSoItIsNotSentTwice()
+    {
+        using var h = new EmailHarness(azurite);
+        var id = await h.Outbox.SendAsync(EmailHarness.Message());
+        await h.QueuedEmailIdsAsync();
+        var record = (await h.Store.GetAsync(id))!;
+        record.Status = EmailStatus.Sending;
+        record.SendingStartedAt = h.Time.GetUtcNow();
+        Assert.True(await h.Store.TryUpdateAsync(record));
+
+        var report = await h.Reconciler.ApplyAsync([new ProviderEvent("processed", id, "sg-1", null)]);
+        h.Time.Advance(TimeSpan.FromHours(1));
+        var sweep = await h.Sweeper.SweepAsync();
+
+        Assert.Equal(1, report.Settled);
+        Assert.Equal(EmailStatus.Sent, (await h.Store.GetAsync(id))!.Status);
+        Assert.Equal(0, sweep.Queued);
+        Assert.Equal(0, h.SendCount(id));
+    }
+
+    [Fact]
+    public async Task PreparingWithTheSameIdTwiceRecordsOneEmail()
+    {
+        using var h = new EmailHarness(azurite);
+        var emailId = "reminder-7d-" + Guid.NewGuid().ToString("N");
+
+        await h.Outbox.SendAsync(EmailHarness.Message(), emailId);
+        await h.Outbox.SendAsync(EmailHarness.Message(), emailId);
+        foreach (var queued in await h.QueuedEmailIdsAsync())
+        {
+            await h.Dispatcher.DeliverAsync(queued);
+        }
+
+        Assert.Equal(1, h.SendCount(emailId));
+    }
+
+    [Fact]
+    public async Task SentEmailsArePurgedAfterTheRetentionPeriod()
+    {
+        using var h = new EmailHarness(azurite);
+        var id = await h.Outbox.SendAsync(EmailHarness.Message());
+        await h.Dispatcher.DeliverAsync(id);
+        await h.QueuedEmailIdsAsync();
+
+        h.Time.Advance(TimeSpan.FromDays(30));
+        var early = await h.Sweeper.SweepAsync();
+        h.Time.Advance(TimeSpan.FromDays(62));
+        var late = await h.Sweeper.SweepAsync();
+
+        Assert.Equal(0, early.Purged);
+        Assert.True(late.Purged >= 1);
+        Assert.Null(await h.Store.GetAsync(id));
+    }
+}
