@@ -14,7 +14,7 @@ public sealed class DevHostOptions
     public int Port { get; set; }
 
     // Applied over local.settings.json Values (and so over the handler's environment).
-    public IDictionary<string, string> SettingOverrides { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+    public IDictionary<string, string> SettingOverrides { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
     // Send the single-encoded form the documentation shows instead of the host's double encoding.
     public bool SingleEncoded { get; set; }

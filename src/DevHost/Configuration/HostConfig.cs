@@ -54,6 +54,12 @@ internal sealed class HostConfig
         {
             throw new DevHostConfigurationException(path, "customHandler.description.defaultExecutablePath", $"executable not found: {exePath}");
         }
+        // Without forwarding the host sends HTTP requests as JSON invocations: the DevHost (and this project) only does forwarding.
+        if (JsonRead.GetBool(handler, "enableForwardingHttpRequest") != true)
+        {
+            throw new DevHostConfigurationException(path, "customHandler.enableForwardingHttpRequest",
+                "must be true (the DevHost only reproduces forwarded HTTP requests)");
+        }
         var workingDirectory = JsonRead.GetString(description, "workingDirectory");
         var arguments = (JsonRead.Get(description, "arguments") as JsonArray ?? [])
             .Select(a => a?.GetValue<string>() ?? "")

@@ -74,9 +74,13 @@ internal sealed class HttpForwarder(
         {
             request.Content = new StreamContent(incoming.Body);
         }
+        // Headers named by Connection are hop-by-hop too (RFC 9110 7.6.1).
+        var connectionTokens = incoming.Headers.Connection.ToString()
+            .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, values) in incoming.Headers)
         {
-            if (HopByHop.Contains(name) || name.Equals("Host", StringComparison.OrdinalIgnoreCase))
+            if (HopByHop.Contains(name) || connectionTokens.Contains(name) || name.Equals("Host", StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }

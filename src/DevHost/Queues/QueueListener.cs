@@ -47,14 +47,19 @@ internal sealed class QueueListener : IDisposable
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        await Queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        _logger.LogInformation("Listening to queue {Queue} for '{Function}'", Queue.Name, _function.Name);
         var delay = MinPollingInterval;
         var running = new HashSet<Task>();
+        var created = false;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
+                if (!created)
+                {
+                    await Queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+                    created = true;
+                    _logger.LogInformation("Listening to queue {Queue} for '{Function}'", Queue.Name, _function.Name);
+                }
                 // Like the host: fetch again only when the in-flight count drops to newBatchThreshold.
                 while (Volatile.Read(ref _inFlight) > _settings.NewBatchThreshold)
                 {
@@ -92,8 +97,9 @@ internal sealed class QueueListener : IDisposable
             {
                 break;
             }
-            catch (RequestFailedException ex)
+            catch (Exception ex) when (ex is RequestFailedException or AggregateException or HttpRequestException or IOException)
             {
+                // Storage unreachable (Azurite stopped?): keep the listener alive and try again later, like the host.
                 _logger.LogError(ex, "Polling queue {Queue} failed", Queue.Name);
                 await Task.Delay(_settings.MaxPollingInterval, _time, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
@@ -119,14 +125,14 @@ internal sealed class QueueListener : IDisposable
             // The host's base64 client cannot decode it: it moves the message to the poison queue untouched.
             _logger.LogError("Message {MessageId} on {Queue} is not valid base64 (messageEncoding base64): moved to {Poison}",
                 message.MessageId, Queue.Name, Poison.Name);
-            await MoveToPoisonAsync(message.MessageId, message.PopReceipt, raw, cancellationToken);
+            await TryMoveToPoisonAsync(message.MessageId, message.PopReceipt, raw, cancellationToken);
             return;
         }
         if (message.DequeueCount > _settings.MaxDequeueCount)
         {
             _logger.LogWarning("Message {MessageId} on {Queue} was already dequeued {DequeueCount} times: moved to {Poison} without invocation",
                 message.MessageId, Queue.Name, message.DequeueCount, Poison.Name);
-            await MoveToPoisonAsync(message.MessageId, message.PopReceipt, raw, cancellationToken);
+            await TryMoveToPoisonAsync(message.MessageId, message.PopReceipt, raw, cancellationToken);
             return;
         }
 
@@ -171,7 +177,7 @@ internal sealed class QueueListener : IDisposable
                 await Queue.UpdateMessageAsync(message.MessageId, receipt.Value, visibilityTimeout: _settings.VisibilityTimeout, cancellationToken: settle.Token);
             }
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (ex is RequestFailedException or AggregateException or OperationCanceledException)
         {
             // Typically a lost pop receipt: the message reappears and is retried, as with the host.
             _logger.LogError(ex, "Settling message {MessageId} on {Queue} failed", message.MessageId, Queue.Name);
@@ -195,6 +201,18 @@ internal sealed class QueueListener : IDisposable
         catch (RequestFailedException ex)
         {
             _logger.LogWarning(ex, "Renewing the visibility of message {MessageId} on {Queue} failed", messageId, Queue.Name);
+        }
+    }
+
+    private async Task TryMoveToPoisonAsync(string messageId, string popReceipt, string raw, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await MoveToPoisonAsync(messageId, popReceipt, raw, cancellationToken);
+        }
+        catch (Exception ex) when (ex is RequestFailedException or AggregateException or OperationCanceledException)
+        {
+            _logger.LogError(ex, "Moving message {MessageId} to {Poison} failed; it will be picked up again", messageId, Poison.Name);
         }
     }
 

@@ -24,19 +24,15 @@ internal sealed class TimerRunner(
         var firedAtStart = false;
         if (function.UseMonitor)
         {
-            var status = await store.ReadAsync(function.Name, cancellationToken);
-            if (status is null)
+            try
             {
-                status = new TimerStatus(DateTimeOffset.MinValue, NextOccurrence(now), now);
-                await store.WriteAsync(function.Name, status, cancellationToken);
+                firedAtStart = await CatchUpAsync(now, cancellationToken);
             }
-            else if (status.Next < now)
+            catch (Exception ex) when (ex is RequestFailedException or AggregateException)
             {
-                // One catch-up run for however many occurrences were missed, as the host does.
-                logger.LogInformation("Timer '{Function}' is past due (Next was {Next}): running it now", function.Name, status.Next);
-                firedAtStart = TryFire(isPastDue: true, status.Next, cancellationToken);
+                // Storage unreachable: the timer still runs on schedule, without catch-up.
+                logger.LogError(ex, "Could not read or write the status of timer '{Function}'", function.Name);
             }
-            SetMemory(status);
         }
         if (function.RunOnStartup && !firedAtStart)
         {
@@ -68,6 +64,26 @@ internal sealed class TimerRunner(
         // Let a run in progress finish settling its status.
         await _running.WaitAsync(CancellationToken.None);
         _running.Release();
+    }
+
+    // Reads (or creates) the monitor's status; true when a past-due run was started.
+    private async Task<bool> CatchUpAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var status = await store.ReadAsync(function.Name, cancellationToken);
+        var fired = false;
+        if (status is null)
+        {
+            status = new TimerStatus(DateTimeOffset.MinValue, NextOccurrence(now), now);
+            await store.WriteAsync(function.Name, status, cancellationToken);
+        }
+        else if (status.Next < now)
+        {
+            // One catch-up run for however many occurrences were missed, as the host does.
+            logger.LogInformation("Timer '{Function}' is past due (Next was {Next}): running it now", function.Name, status.Next);
+            fired = TryFire(isPastDue: true, status.Next, cancellationToken);
+        }
+        SetMemory(status);
+        return fired;
     }
 
     // A scheduled (or catch-up) run: skipped when the previous one is still going.

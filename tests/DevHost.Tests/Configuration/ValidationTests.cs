@@ -61,6 +61,30 @@ public sealed class ValidationTests
     }
 
     [Fact]
+    public async Task InvalidHostJsonFailsNamingTheFile()
+    {
+        await using var root = new TestScriptRoot(Storage);
+        var path = Path.Combine(root.Folder, "host.json");
+        File.WriteAllText(path, "{ \"version\": ");
+        var ex = await Assert.ThrowsAsync<DevHostConfigurationException>(() => root.StartAsync());
+        Assert.Contains(path, ex.Message, StringComparison.Ordinal);
+        Assert.Equal(path, ex.FilePath);
+    }
+
+    [Fact]
+    public async Task HostJsonWithoutForwardingFailsNamingTheField()
+    {
+        await using var root = new TestScriptRoot(Storage);
+        root.WriteHost(new JsonObject
+        {
+            ["version"] = "2.0",
+            ["customHandler"] = new JsonObject { ["description"] = new JsonObject { ["defaultExecutablePath"] = TestScriptRoot.HandlerExecutable } },
+        });
+        var ex = await Assert.ThrowsAsync<DevHostConfigurationException>(() => root.StartAsync());
+        Assert.Equal("customHandler.enableForwardingHttpRequest", ex.Field);
+    }
+
+    [Fact]
     public async Task MissingExecutableFailsNamingTheField()
     {
         await using var root = new TestScriptRoot(Storage);
