@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 
 // A minimal custom handler for DevHost tests: it records what the DevHost sends and answers
-// according to the function's name (Fail* → 500, Empty* → 200 with no body, anything else → success).
+// according to the function's name (Fail* → 500, Empty* → 200 with no body, Slow* → success after
+// 1.5 s, anything else → success). Each record notes how many invocations of that function were
+// running at once, so tests can check the DevHost's concurrency rules without timing anything.
 var port = Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT")
     ?? throw new InvalidOperationException("FUNCTIONS_CUSTOMHANDLER_PORT is not set");
 var builder = WebApplication.CreateSlimBuilder(args);
@@ -10,6 +12,7 @@ builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
 builder.Logging.ClearProviders();
 var app = builder.Build();
 var invocations = new ConcurrentQueue<JsonObject>();
+var running = new ConcurrentDictionary<string, int>();
 
 app.MapGet("/", () => Results.Ok());
 app.MapGet("/_test/invocations", () => Results.Text(new JsonArray([.. invocations.Select(i => i.DeepClone())]).ToJsonString(), "application/json"));
@@ -45,7 +48,19 @@ app.MapPost("/{function}", async (string function, HttpContext context) =>
     {
         headers[name] = values.ToString();
     }
-    invocations.Enqueue(new JsonObject { ["function"] = function, ["body"] = body, ["headers"] = headers });
+    var concurrent = running.AddOrUpdate(function, 1, (_, n) => n + 1);
+    invocations.Enqueue(new JsonObject { ["function"] = function, ["body"] = body, ["headers"] = headers, ["concurrent"] = concurrent });
+    try
+    {
+        if (function.StartsWith("Slow", StringComparison.Ordinal))
+        {
+            await Task.Delay(1500);
+        }
+    }
+    finally
+    {
+        running.AddOrUpdate(function, 0, (_, n) => n - 1);
+    }
     if (function.StartsWith("Fail", StringComparison.Ordinal))
     {
         return Results.Text("{\"error\":\"boom\"}", "application/json", statusCode: 500);

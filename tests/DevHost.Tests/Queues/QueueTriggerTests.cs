@@ -135,6 +135,25 @@ public sealed class QueueTriggerTests(Azurite azurite) : IClassFixture<Azurite>
     }
 
     [Fact]
+    public async Task MessagesOfOneQueueRunConcurrentlyUpToBatchSize()
+    {
+        var queueName = TestScriptRoot.UniqueQueueName("batch");
+        await Queue(queueName).CreateAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            await Queue(queueName).SendMessageAsync($"m{i}");
+        }
+        await using var root = new TestScriptRoot(azurite.ConnectionString, new JsonObject { ["batchSize"] = 2 });
+        root.AddQueueFunction("SlowCompute", queueName);
+        await root.StartAsync();
+
+        var invocations = await Eventually.UntilAsync(() => root.InvocationsAsync("SlowCompute"), l => l.Count == 5, "five invocations");
+        var concurrency = invocations.Select(i => (int)i["concurrent"]!).ToList();
+        Assert.Equal(2, concurrency.Max());
+        await Eventually.UntilAsync(async () => (await Queue(queueName).GetPropertiesAsync()).Value.ApproximateMessagesCount, n => n == 0, "all deleted");
+    }
+
+    [Fact]
     public async Task AdminRunGivesTheInputAsTheMessageAndWaitReportsTheOutcome()
     {
         await using var root = new TestScriptRoot(azurite.ConnectionString);

@@ -101,6 +101,19 @@ public sealed class TimerTriggerTests(Azurite azurite) : IClassFixture<Azurite>
     }
 
     [Fact]
+    public async Task ScheduledRunsFireAndNeverOverlap()
+    {
+        await using var root = new TestScriptRoot(azurite.ConnectionString);
+        // Every second, while each run takes 1.5 s: some occurrences must be skipped, none may overlap.
+        root.AddTimerFunction("SlowTicker", "* * * * * *");
+        await root.StartAsync();
+
+        var invocations = await Eventually.UntilAsync(() => root.InvocationsAsync("SlowTicker"), l => l.Count >= 3, "three scheduled runs");
+        Assert.All(invocations, i => Assert.Equal(1, (int)i["concurrent"]!));
+        Assert.All(invocations, i => Assert.Null(TestScriptRoot.BodyOf(i)["Data"]!["timer"]!["ScheduleStatus"]));
+    }
+
+    [Fact]
     public async Task RunOnStartupFiresOnceAtStart()
     {
         await using var root = new TestScriptRoot(azurite.ConnectionString);
