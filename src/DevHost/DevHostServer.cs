@@ -117,6 +117,7 @@ public sealed class DevHostServer : IAsyncDisposable
             var port = new Uri(address).Port;
             var baseUrl = new Uri($"http://127.0.0.1:{port}/");
 
+            await Task.WhenAll(listeners.Select(l => l.TryCreateQueueAsync(cancellationToken)));
             var background = new List<Task>();
             foreach (var listener in listeners)
             {

@@ -45,20 +45,35 @@ internal sealed class QueueListener : IDisposable
 
     public QueueClient Poison { get; }
 
+    private bool _created;
+
+    // Called before the DevHost reports itself started, so a caller can send to the queue at once.
+    public async Task TryCreateQueueAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            _created = true;
+        }
+        catch (Exception ex) when (ex is RequestFailedException or AggregateException)
+        {
+            _logger.LogError(ex, "Could not create queue {Queue}; the listener will retry", Queue.Name);
+        }
+    }
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        _logger.LogInformation("Listening to queue {Queue} for '{Function}'", Queue.Name, _function.Name);
         var delay = MinPollingInterval;
         var running = new HashSet<Task>();
-        var created = false;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                if (!created)
+                if (!_created)
                 {
                     await Queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-                    created = true;
-                    _logger.LogInformation("Listening to queue {Queue} for '{Function}'", Queue.Name, _function.Name);
+                    _created = true;
                 }
                 // Like the host: fetch again only when the in-flight count drops to newBatchThreshold.
                 while (Volatile.Read(ref _inFlight) > _settings.NewBatchThreshold)
