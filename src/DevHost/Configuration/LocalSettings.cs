@@ -35,6 +35,10 @@ internal sealed class LocalSettings
         if (File.Exists(path))
         {
             var root = JsonRead.ParseObjectFile(path);
+            if (JsonRead.GetBool(root, "IsEncrypted") == true)
+            {
+                throw new DevHostConfigurationException(path, "IsEncrypted", "encrypted settings are not supported by the DevHost: store them in clear (the file is git-ignored)");
+            }
             var node = JsonRead.Get(root, "Values");
             if (node is not null and not JsonObject)
             {

@@ -99,6 +99,25 @@ public sealed class ValidationTests
     }
 
     [Fact]
+    public async Task EncryptedSettingsAreRefusedNamingTheField()
+    {
+        await using var root = new TestScriptRoot(Storage);
+        File.WriteAllText(root.SettingsPath, """{"IsEncrypted":true,"Values":{"AzureWebJobsStorage":"xyz"}}""");
+        var ex = await Assert.ThrowsAsync<DevHostConfigurationException>(() => root.StartAsync());
+        Assert.Equal(root.SettingsPath, ex.FilePath);
+        Assert.Equal("IsEncrypted", ex.Field);
+    }
+
+    [Fact]
+    public async Task MissingStorageSettingIsRefusedNamingTheField()
+    {
+        await using var root = new TestScriptRoot(Storage);
+        File.WriteAllText(root.SettingsPath, """{"IsEncrypted":false,"Values":{}}""");
+        var ex = await Assert.ThrowsAsync<DevHostConfigurationException>(() => root.StartAsync());
+        Assert.Equal("Values.AzureWebJobsStorage", ex.Field);
+    }
+
+    [Fact]
     public async Task MissingSettingsAreCopiedFromTheSample()
     {
         await using var root = new TestScriptRoot(Storage);
