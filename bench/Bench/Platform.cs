@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microstructures.TestSupport;
+
+namespace Microstructures.Bench;
+
+// Starts processes the way ./run.sh does (dotnet <dll>) and times them from process start.
+internal static class Platform
+{
+    public static string Output(string project, string assembly) =>
+        RepoPaths.Combine(project, "bin", "Release", "net10.0", assembly + ".dll");
+
+    public static string FunctionsOutput => RepoPaths.Combine("src", "Functions", "bin", "Release", "net10.0");
+
+    public static string WriteSettings(string storage, int devHostPort)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"bench-settings-{Guid.NewGuid():N}.json");
+        var values = new Dictionary<string, string>
+        {
+            ["AzureWebJobsStorage"] = storage,
+            ["FUNCTIONS_WORKER_RUNTIME"] = "custom",
+            ["App__PublicBaseUrl"] = $"http://127.0.0.1:{devHostPort}",
+            ["Admin__ApiKey"] = "bench-staff-key-0123456789",
+            ["SendGrid__ApiKey"] = "SG.bench",
+            ["SendGrid__Host"] = $"http://127.0.0.1:{devHostPort}",
+            ["Email__FromAddress"] = "no-reply@example.org",
+            ["Email__FromName"] = "CNRMS",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        File.WriteAllText(path, JsonSerializer.Serialize(new { IsEncrypted = false, Values = values }));
+        return path;
+    }
+
+    public static Process StartDevHost(string settingsPath, int port) =>
+        Start(Output("src/DevHost", "Microstructures.DevHost"),
+            "--script-root", FunctionsOutput, "--settings", settingsPath, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--max-polling-interval", "00:00:01", "--disable-timers");
+
+    public static Process StartBareApp(int port) =>
+        Start(Output("bench/BareApp", "Microstructures.Bench.BareApp"), "--urls", $"http://127.0.0.1:{port}");
+
+    private static Process Start(string dll, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(dll);
+        foreach (var arg in args)
+        {
+            psi.ArgumentList.Add(arg);
+        }
+        psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start " + dll);
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) { Console.Error.WriteLine("  | " + line); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    public static async Task<TimeSpan> TimeToFirst200Async(Process process, Stopwatch clock, Uri url)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        while (clock.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"process exited with {process.ExitCode} before answering {url}");
+            }
+            try
+            {
+                using var response = await http.GetAsync(url);
+                if (response.IsSuccessStatusCode)
+                {
+                    return clock.Elapsed;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+            await Task.Delay(10);
+        }
+        throw new TimeoutException($"{url} did not answer 200 within 90 s");
+    }
+
+    public static void Stop(Process process)
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(10_000);
+        }
+        process.Dispose();
+    }
+}

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microstructures.Bench;
+using Microstructures.Core.Email;
+using Microstructures.Core.Storage;
+using Microstructures.TestSupport;
+
+// Issue 2's measures, each against a floor measured in the same run on the same machine:
+//  1. cold start: process start -> first 200 on /api/health through the DevHost, vs a bare ASP.NET Core app;
+//  2. queue path: e-mails/s through DevHost -> SendEmail -> sink, vs raw send+receive+delete on the same Azurite.
+// Ratios are printed, never asserted: these machines are noisy.
+var inv = CultureInfo.InvariantCulture;
+var runs = args.Length > 0 ? int.Parse(args[0], inv) : 5;
+var emails = args.Length > 1 ? int.Parse(args[1], inv) : 300;
+
+var azurite = new Azurite();
+await azurite.InitializeAsync();
+try
+{
+    // 1. Cold start (median of `runs`, alternating so drift hits both alike).
+    var ours = new List<double>();
+    var bare = new List<double>();
+    for (var i = 0; i < runs; i++)
+    {
+        var port = FreePort.Next();
+        var settings = Platform.WriteSettings(azurite.IsolatedConnectionString(), port);
+        var clock = Stopwatch.StartNew();
+        var devHost = Platform.StartDevHost(settings, port);
+        ours.Add((await Platform.TimeToFirst200Async(devHost, clock, new Uri($"http://127.0.0.1:{port}/api/health"))).TotalMilliseconds);
+        Platform.Stop(devHost);
+
+        var barePort = FreePort.Next();
+        clock.Restart();
+        var bareApp = Platform.StartBareApp(barePort);
+        bare.Add((await Platform.TimeToFirst200Async(bareApp, clock, new Uri($"http://127.0.0.1:{barePort}/api/health"))).TotalMilliseconds);
+        Platform.Stop(bareApp);
+        File.Delete(settings);
+    }
+    var oursMedian = Median(ours);
+    var bareMedian = Median(bare);
+    Console.WriteLine($"cold start: platform {oursMedian:F0} ms, bare app {bareMedian:F0} ms (median of {runs})");
+
+    // 2. Queue path.
+    var storage = azurite.IsolatedConnectionString();
+    var rawRate = await RawQueueRateAsync(storage, emails);
+    var pipelineRate = await PipelineRateAsync(storage, emails);
+    Console.WriteLine($"queue path: {pipelineRate:F1} e-mails/s through DevHost -> SendEmail -> sink, raw queue {rawRate:F1} msg/s ({emails} messages)");
+
+    var coldRatio = oursMedian / bareMedian;
+    var queueRatio = pipelineRate / rawRate;
+    Console.WriteLine(string.Create(inv,
+        $"ratios: cold_start={coldRatio:F2}x (goal <= 1.5x) queue_path={queueRatio:F2}x (goal >= 0.5x)"));
+}
+finally
+{
+    await azurite.DisposeAsync();
+}
+
+static double Median(List<double> values)
+{
+    var sorted = values.Order().ToList();
+    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+}
+
+static async Task<double> RawQueueRateAsync(string storage, int count)
+{
+    var queue = new QueueServiceClient(storage, StorageServiceCollectionExtensions.QueueOptions()).GetQueueClient("bench-raw");
+    await queue.CreateIfNotExistsAsync();
+    var clock = Stopwatch.StartNew();
+    // Same concurrency shape as the pipeline: sends in parallel, then receive in batches and delete.
+    await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 16 },
+        async (i, ct) => await queue.SendMessageAsync("{\"emailId\":\"" + i + "\"}", ct));
+    var received = 0;
+    while (received < count)
+    {
+        var batch = (await queue.ReceiveMessagesAsync(32)).Value;
+        await Task.WhenAll(batch.Select(m => queue.DeleteMessageAsync(m.MessageId, m.PopReceipt)));
+        received += batch.Length;
+    }
+    return count / clock.Elapsed.TotalSeconds;
+}
+
+static async Task<double> PipelineRateAsync(string storage, int count)
+{
+    var port = FreePort.Next();
+    var settings = Platform.WriteSettings(storage, port);
+    var devHost = Platform.StartDevHost(settings, port);
+    try
+    {
+        await Platform.TimeToFirst200Async(devHost, Stopwatch.StartNew(), new Uri($"http://127.0.0.1:{port}/api/health"));
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = storage,
+            ["Email:FromAddress"] = "no-reply@example.org",
+            ["SendGrid:ApiKey"] = "SG.bench",
+        }).Build();
+        using var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))
+            .AddSingleton(TimeProvider.System)
+            .AddPlatformStorage()
+            .AddEmail()
+            .BuildServiceProvider();
+        var outbox = services.GetRequiredService<EmailOutbox>();
+        // Record first (the business side), then time only the queue path: dispatch -> SendEmail -> sink.
+        var ids = new string[count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+            ids[i] = await outbox.PrepareAsync(new EmailMessage
+            {
+                To = $"participant{i}@example.org",
+                Subject = "Bench",
+                Html = "<p>Bonjour</p>",
+                Text = "Bonjour",
+                Category = "bench",
+            }, cancellationToken: ct));
+        using var http = new HttpClient();
+        var since = DateTimeOffset.UtcNow.AddSeconds(-1).ToString("O", CultureInfo.InvariantCulture);
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (id, ct) => await outbox.DispatchAsync(id, ct));
+        while (clock.Elapsed < TimeSpan.FromMinutes(5))
+        {
+            using var json = JsonDocument.Parse(await http.GetStringAsync($"http://127.0.0.1:{port}/_devhost/outbox?since={Uri.EscapeDataString(since)}"));
+            if (json.RootElement.GetArrayLength() >= count)
+            {
+                return count / clock.Elapsed.TotalSeconds;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("the sink did not receive every e-mail within 5 minutes");
+    }
+    finally
+    {
+        Platform.Stop(devHost);
+        File.Delete(settings);
+    }
+}
