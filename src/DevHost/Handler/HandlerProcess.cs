@@ -138,9 +138,19 @@ internal sealed class HandlerProcess : IAsyncDisposable
 
     private void OnExited()
     {
-        if (!_stopping)
+        if (_stopping)
         {
-            _logger.LogError("Handler {Executable} exited unexpectedly with code {ExitCode}", _name, _process.ExitCode);
+            return;
+        }
+        // Ctrl-C in a terminal reaches the handler too (same process group): a clean exit is not an error.
+        if (_process.ExitCode == 0)
+        {
+            _logger.LogWarning("Handler {Executable} exited (code 0); invocations fail until the DevHost is restarted", _name);
+        }
+        else
+        {
+            _logger.LogError("Handler {Executable} exited unexpectedly with code {ExitCode}; invocations fail until the DevHost is restarted",
+                _name, _process.ExitCode);
         }
     }
 
