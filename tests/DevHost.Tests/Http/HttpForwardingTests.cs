@@ -68,6 +68,33 @@ public sealed class HttpForwardingTests(Azurite azurite) : IClassFixture<Azurite
     }
 
     [Fact]
+    public async Task DisposingStopsTheHandlerProcess()
+    {
+        var root = await StartAsync();
+        var handler = root.Server.HandlerBaseUrl;
+        await root.DisposeAsync();
+        using var client = new HttpClient();
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(handler));
+    }
+
+    [Fact]
+    public async Task HandlerExitingBeforeReadinessFailsStartWithItsExitCode()
+    {
+        await using var root = new TestScriptRoot(azurite.ConnectionString);
+        root.WriteHost(new JsonObject
+        {
+            ["version"] = "2.0",
+            ["customHandler"] = new JsonObject
+            {
+                ["description"] = new JsonObject { ["defaultExecutablePath"] = "/bin/sh", ["arguments"] = new JsonArray("-c", "exit 3") },
+                ["enableForwardingHttpRequest"] = true,
+            },
+        });
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => root.StartAsync());
+        Assert.Contains("exited with code 3", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task HandlerEnvironmentCarriesSettingsAndHostVariables()
     {
         await using var root = await StartAsync();
