@@ -15,6 +15,10 @@ if (Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT") is { Leng
     builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, int.Parse(portText, System.Globalization.CultureInfo.InvariantCulture)));
 }
 
+// Framework chatter (a line per request and per outgoing call) drowns the platform's own logs;
+// Logging__LogLevel__Microsoft.AspNetCore=Information brings it back.
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ErrorHandler>();
