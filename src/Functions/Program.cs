@@ -16,7 +16,7 @@ if (Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT") is { Leng
 }
 
 // Framework chatter (a line per request and per outgoing call) drowns the platform's own logs;
-// Logging__LogLevel__Microsoft.AspNetCore=Information brings it back.
+// raise them here when debugging the framework itself.
 builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
 builder.Services.AddSingleton(TimeProvider.System);
