@@ -69,6 +69,18 @@ public sealed class EmailHarness : IDisposable
         return ids;
     }
 
+    // An e-mail whose delivery claimed it and then died before recording the provider's answer.
+    public async Task<string> LeftSendingByACrashAsync()
+    {
+        var id = await Outbox.SendAsync(Message());
+        await QueuedEmailIdsAsync();
+        var record = (await Store.GetAsync(id))!;
+        record.Status = EmailStatus.Sending;
+        record.SendingStartedAt = Time.GetUtcNow();
+        Assert.True(await Store.TryUpdateAsync(record));
+        return id;
+    }
+
     public int SendCount(string emailId) =>
         Sender.Invocations.Count(i => i.Method.Name == nameof(IEmailSender.SendAsync) && (string)i.Arguments[0] == emailId);
 

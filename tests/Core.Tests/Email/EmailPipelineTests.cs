@@ -115,12 +115,7 @@ public sealed class EmailPipelineTests(Azurite azurite) : IClassFixture<Azurite>
     public async Task AnEmailLeftSendingByACrashIsResentOnlyAfterTheReconcileDelay()
     {
         using var h = new EmailHarness(azurite);
-        var id = await h.Outbox.SendAsync(EmailHarness.Message());
-        await h.QueuedEmailIdsAsync();
-        var record = (await h.Store.GetAsync(id))!;
-        record.Status = EmailStatus.Sending;
-        record.SendingStartedAt = h.Time.GetUtcNow();
-        Assert.True(await h.Store.TryUpdateAsync(record));
+        var id = await h.LeftSendingByACrashAsync();
 
         h.Time.Advance(TimeSpan.FromMinutes(5));
         var duringWindow = await h.Dispatcher.DeliverAsync(id);
@@ -140,12 +135,7 @@ public sealed class EmailPipelineTests(Azurite azurite) : IClassFixture<Azurite>
     public async Task AProviderProcessedEventSettlesAnEmailLeftSendingSoItIsNotSentTwice()
     {
         using var h = new EmailHarness(azurite);
-        var id = await h.Outbox.SendAsync(EmailHarness.Message());
-        await h.QueuedEmailIdsAsync();
-        var record = (await h.Store.GetAsync(id))!;
-        record.Status = EmailStatus.Sending;
-        record.SendingStartedAt = h.Time.GetUtcNow();
-        Assert.True(await h.Store.TryUpdateAsync(record));
+        var id = await h.LeftSendingByACrashAsync();
 
         var report = await h.Reconciler.ApplyAsync([new ProviderEvent("processed", id, "sg-1", null)]);
         h.Time.Advance(TimeSpan.FromHours(1));
