@@ -4,17 +4,21 @@ using Microstructures.Core.ReferenceData;
 
 namespace Microstructures.Functions.Hosting;
 
-// The verified caller of a network endpoint. A handler takes it as a parameter; it exists only behind
-// NetworkKeyFilter, so an endpoint mapped outside MapNetworkGroup fails loudly instead of running open.
+// The verified caller of a network endpoint, set by NetworkKeyFilter. Handlers read it with
+// context.GetNetworkCaller() (not by parameter binding, which runs before endpoint filters); on an
+// endpoint mapped outside MapNetworkGroup it is missing and the call fails loudly instead of running open.
 public sealed record NetworkCaller(string NetworkId, string KeyId)
 {
     public Actor Actor => Actor.NetworkKey(KeyId, NetworkId);
+}
 
-    public static ValueTask<NetworkCaller?> BindAsync(HttpContext context)
+public static class NetworkCallerExtensions
+{
+    public static NetworkCaller GetNetworkCaller(this HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return ValueTask.FromResult<NetworkCaller?>(context.Features.Get<NetworkCaller>()
-            ?? throw new InvalidOperationException("NetworkCaller is only available on endpoints mapped with MapNetworkGroup()."));
+        return context.Features.Get<NetworkCaller>()
+            ?? throw new InvalidOperationException("No verified network caller: map this endpoint with MapNetworkGroup().");
     }
 }
 

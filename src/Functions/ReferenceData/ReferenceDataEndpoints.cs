@@ -63,12 +63,13 @@ public static class ReferenceDataEndpoints
 
         manage.MapGet("/audit/{entityType}/{entityId}", GetAuditAsync);
 
-        network.MapGet("/microstructures", async (NetworkCaller caller, OrgTreeService tree, CancellationToken ct) =>
-            (await tree.ListMicrostructuresAsync(caller.NetworkId, ct)).ToHttp());
-        network.MapGet("/microstructures/{microstructureId}", async (string microstructureId, NetworkCaller caller, OrgTreeService tree, CancellationToken ct) =>
+        // NetworkKeyFilter has already checked that {microstructureId} is one of the caller's.
+        network.MapGet("/microstructures", async (HttpContext context, OrgTreeService tree, CancellationToken ct) =>
+            (await tree.ListMicrostructuresAsync(context.GetNetworkCaller().NetworkId, ct)).ToHttp());
+        network.MapGet("/microstructures/{microstructureId}", async (string microstructureId, OrgTreeService tree, CancellationToken ct) =>
             (await tree.GetMicrostructureAsync(microstructureId, ct)).ToHttp());
-        network.MapPut("/microstructures/{microstructureId}/teams/{year:int}", async (string microstructureId, int year, TeamInput? input, NetworkCaller caller, OrgTreeService tree, CancellationToken ct) =>
-            (await tree.SetTeamAsync(microstructureId, year, input ?? new TeamInput(null, null, null, null), caller.Actor, ct)).ToHttp(s => TypedResults.Ok(s.Value)));
+        network.MapPut("/microstructures/{microstructureId}/teams/{year:int}", async (string microstructureId, int year, TeamInput? input, HttpContext context, OrgTreeService tree, CancellationToken ct) =>
+            (await tree.SetTeamAsync(microstructureId, year, input ?? new TeamInput(null, null, null, null), context.GetNetworkCaller().Actor, ct)).ToHttp(s => TypedResults.Ok(s.Value)));
     }
 
     private static readonly MicrostructureInput EmptyMicrostructure = new(null, null, null, null, null, null, null, null);
