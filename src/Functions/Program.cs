@@ -26,6 +26,8 @@ builder.Services.AddPlatformStorage();
 builder.Services.AddSingleton<HealthCheck>();
 builder.Services.AddEmail();
 builder.Services.AddReferenceData();
+builder.Services.AddOptions<ReferenceDataOptions>().BindConfiguration(ReferenceDataOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddHostedService<SampleOrgTreeSeeder>();
 
 var app = builder.Build();
 

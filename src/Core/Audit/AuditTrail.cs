@@ -12,12 +12,21 @@ public sealed record Actor(string Kind, string Id, string? NetworkId)
 {
     public const string StaffKind = "staff";
     public const string NetworkKeyKind = "networkKey";
+    public const string SystemKind = "system";
 
     public static Actor Staff { get; } = new(StaffKind, "staff", null);
 
+    // The platform itself, e.g. loading the sample tree at start-up.
+    public static Actor System(string what) => new(SystemKind, what, null);
+
     public static Actor NetworkKey(string keyId, string networkId) => new(NetworkKeyKind, keyId, networkId);
 
-    public string Label => Kind == StaffKind ? "Équipe CNRMS" : $"Clé réseau {Id} ({NetworkId})";
+    public string Label => Kind switch
+    {
+        StaffKind => "Équipe CNRMS",
+        NetworkKeyKind => $"Clé réseau {Id} ({NetworkId})",
+        _ => $"Plateforme ({Id})",
+    };
 }
 
 public sealed record AuditChange(string? Before, string? After);

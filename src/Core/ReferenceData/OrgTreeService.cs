@@ -367,16 +367,16 @@ public sealed partial class OrgTreeService(OrgTreeStore store, AuditTrail audit,
         {
             return Result<Saved<TeamComposition>>.Success(new(after, SaveOutcome.Unchanged));
         }
-        await store.UpsertTeamAsync(new TeamEntity
+        // A network and the staff may both write a year's team: the read ETag guards the write.
+        var entity = existing ?? new TeamEntity { PartitionKey = OrgTreeStore.IndexPartition(microstructureId), RowKey = OrgTreeStore.TeamRowKey(year), Year = year };
+        entity.Gps = values.Gps;
+        entity.Psychologists = values.Psychologists;
+        entity.SocialWorkers = values.SocialWorkers;
+        entity.Psychiatrists = values.Psychiatrists;
+        if (!(existing is null ? await store.TryAddAsync(entity, cancellationToken) : await store.TryReplaceAsync(entity, cancellationToken)))
         {
-            PartitionKey = OrgTreeStore.IndexPartition(microstructureId),
-            RowKey = OrgTreeStore.TeamRowKey(year),
-            Year = year,
-            Gps = values.Gps,
-            Psychologists = values.Psychologists,
-            SocialWorkers = values.SocialWorkers,
-            Psychiatrists = values.Psychiatrists,
-        }, cancellationToken);
+            return Result<Saved<TeamComposition>>.Conflict(ChangedMeanwhile);
+        }
         await audit.RecordAsync(AuditEntityTypes.Microstructure, microstructureId, actor, "team" + year.ToString(System.Globalization.CultureInfo.InvariantCulture), before, after, cancellationToken);
         return Result<Saved<TeamComposition>>.Success(new(after, before is null ? SaveOutcome.Created : SaveOutcome.Updated));
     }

@@ -176,12 +176,6 @@ public sealed class OrgTreeStore(StorageInitializer storage)
         return await TryAddAsync(entity, cancellationToken);
     }
 
-    public async Task UpsertTeamAsync(TeamEntity entity, CancellationToken cancellationToken = default)
-    {
-        var table = await TableAsync(cancellationToken);
-        await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
-    }
-
     private async Task<T?> GetAsync<T>(string partitionKey, string rowKey, CancellationToken cancellationToken)
         where T : class, ITableEntity
     {

@@ -120,6 +120,7 @@ public sealed class NetworkAccessTests(Azurite azurite) : IClassFixture<Azurite>
         await OrgTreeApi.CreateMicrostructureAsync(staff, "own-b-ms", "own-b", "Cabinet B");
         var key = await OrgTreeApi.IssueKeyAsync(staff, "own-a");
         var network = factory.CreateClient().WithBearer(key);
+        factory.Time.Advance(TimeSpan.FromMinutes(1));
 
         var list = await OrgTreeApi.GetJsonAsync(network, "/api/network/microstructures");
         var unknown = await network.GetAsync("/api/network/microstructures/nulle-part");
