@@ -143,13 +143,13 @@ public sealed class OrgTreeImport(OrgTreeService service, OrgTreeStore store, Ti
         {
             run.CheckSame("L'équipe " + year.ToString(CultureInfo.InvariantCulture) + " de la microstructure", microstructure!.Id + "|" + year.ToString(CultureInfo.InvariantCulture), team, reasons);
         }
-        if (network is not null && await store.GetRegionAsync(region.Id, cancellationToken) is { ClosedOn: not null })
+        if (network is not null && !run.Seen("Le réseau", network.Id) && await store.GetRegionAsync(region.Id, cancellationToken) is { ClosedOn: not null })
         {
             reasons.Add($"La région « {region.Id} » est fermée.");
         }
         if (microstructure is not null)
         {
-            if (await store.GetNetworkAsync(microstructure.NetworkId, cancellationToken) is { ClosedOn: not null })
+            if (!run.Seen("La microstructure", microstructure.Id) && await store.GetNetworkAsync(microstructure.NetworkId, cancellationToken) is { ClosedOn: not null })
             {
                 reasons.Add($"Le réseau « {microstructure.NetworkId} » est fermé.");
             }
@@ -163,13 +163,17 @@ public sealed class OrgTreeImport(OrgTreeService service, OrgTreeStore store, Ti
             return reasons;
         }
 
-        // 3. Writes, top-down; each is a no-op when the stored values are the same.
-        run.Count(await service.UpsertRegionAsync(region, actor, cancellationToken), reasons);
-        if (network is not null && reasons.Count == 0)
+        // 3. Writes, top-down; each is a no-op when the stored values are the same. A region or network
+        // already written by an earlier row of this file (same values, checked above) is not written again.
+        if (!run.Seen("La région", region.Id))
+        {
+            run.Count(await service.UpsertRegionAsync(region, actor, cancellationToken), reasons);
+        }
+        if (network is not null && reasons.Count == 0 && !run.Seen("Le réseau", network.Id))
         {
             run.Count(await service.UpsertNetworkAsync(network, actor, cancellationToken), reasons);
         }
-        if (microstructure is not null && reasons.Count == 0)
+        if (microstructure is not null && reasons.Count == 0 && !run.Seen("La microstructure", microstructure.Id))
         {
             run.Count(await service.UpsertMicrostructureAsync(microstructure, actor, cancellationToken), reasons);
         }
@@ -227,6 +231,8 @@ public sealed class OrgTreeImport(OrgTreeService service, OrgTreeStore store, Ti
                 reasons.Add($"{what} « {id} » apparaît plus haut dans le fichier avec d'autres valeurs.");
             }
         }
+
+        public bool Seen(string what, string id) => _seen.ContainsKey(what + "|" + id);
 
         // Only the values of rows that were stored count as "described earlier".
         public void Remember(string what, string id, object values) => _seen.TryAdd(what + "|" + id, values);

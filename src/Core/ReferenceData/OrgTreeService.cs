@@ -25,6 +25,9 @@ public enum MicrostructureAccess
 // Every change is recorded in the audit trail with its actor; a request that changes nothing records nothing.
 public sealed partial class OrgTreeService(OrgTreeStore store, AuditTrail audit, TimeProvider time, ILogger<OrgTreeService> logger)
 {
+    // Names are sorted as a French reader expects (accents, case).
+    private static readonly StringComparer French = StringComparer.Create(System.Globalization.CultureInfo.GetCultureInfo("fr-FR"), ignoreCase: true);
+
     private const string ChangedMeanwhile = "Cette fiche a été modifiée entre-temps par quelqu'un d'autre : rechargez-la puis recommencez.";
 
     public async Task<OrgTree> GetTreeAsync(CancellationToken cancellationToken = default)
@@ -33,9 +36,9 @@ public sealed partial class OrgTreeService(OrgTreeStore store, AuditTrail audit,
         var networks = await store.ListNetworksAsync(cancellationToken);
         var microstructures = (await store.ListAllMicrostructuresAsync(cancellationToken)).Select(ToModel).ToLookup(m => m.NetworkId, StringComparer.Ordinal);
         var byRegion = networks.Select(ToModel).ToLookup(n => n.RegionId, StringComparer.Ordinal);
-        return new OrgTree(regions.Select(ToModel).OrderBy(r => r.Name, StringComparer.CurrentCulture)
-            .Select(r => new OrgTreeRegion(r, byRegion[r.Id].OrderBy(n => n.Name, StringComparer.CurrentCulture)
-                .Select(n => new OrgTreeNetwork(n, microstructures[n.Id].OrderBy(m => m.Name, StringComparer.CurrentCulture).ToList()))
+        return new OrgTree(regions.Select(ToModel).OrderBy(r => r.Name, French)
+            .Select(r => new OrgTreeRegion(r, byRegion[r.Id].OrderBy(n => n.Name, French)
+                .Select(n => new OrgTreeNetwork(n, microstructures[n.Id].OrderBy(m => m.Name, French).ToList()))
                 .ToList()))
             .ToList());
     }
@@ -43,7 +46,7 @@ public sealed partial class OrgTreeService(OrgTreeStore store, AuditTrail audit,
     // ---- Regions
 
     public async Task<IReadOnlyList<Region>> ListRegionsAsync(CancellationToken cancellationToken = default) =>
-        (await store.ListRegionsAsync(cancellationToken)).Select(ToModel).OrderBy(r => r.Name, StringComparer.CurrentCulture).ToList();
+        (await store.ListRegionsAsync(cancellationToken)).Select(ToModel).OrderBy(r => r.Name, French).ToList();
 
     public async Task<Result<Region>> GetRegionAsync(string regionId, CancellationToken cancellationToken = default) =>
         await store.GetRegionAsync(regionId, cancellationToken) is { } e ? Result<Region>.Success(ToModel(e)) : RegionNotFound<Region>(regionId);
@@ -132,7 +135,7 @@ public sealed partial class OrgTreeService(OrgTreeStore store, AuditTrail audit,
     public async Task<IReadOnlyList<Network>> ListNetworksAsync(string? regionId = null, CancellationToken cancellationToken = default) =>
         (await store.ListNetworksAsync(cancellationToken)).Select(ToModel)
             .Where(n => regionId is null || n.RegionId == regionId)
-            .OrderBy(n => n.Name, StringComparer.CurrentCulture).ToList();
+            .OrderBy(n => n.Name, French).ToList();
 
     public async Task<Result<Network>> GetNetworkAsync(string networkId, CancellationToken cancellationToken = default) =>
         await store.GetNetworkAsync(networkId, cancellationToken) is { } e ? Result<Network>.Success(ToModel(e)) : NetworkNotFound<Network>(networkId);
@@ -239,13 +242,13 @@ public sealed partial class OrgTreeService(OrgTreeStore store, AuditTrail audit,
     {
         if (networkId is null)
         {
-            return Result<IReadOnlyList<Microstructure>>.Success((await store.ListAllMicrostructuresAsync(cancellationToken)).Select(ToModel).OrderBy(m => m.Name, StringComparer.CurrentCulture).ToList());
+            return Result<IReadOnlyList<Microstructure>>.Success((await store.ListAllMicrostructuresAsync(cancellationToken)).Select(ToModel).OrderBy(m => m.Name, French).ToList());
         }
         if (await store.GetNetworkAsync(networkId, cancellationToken) is null)
         {
             return NetworkNotFound<IReadOnlyList<Microstructure>>(networkId);
         }
-        return Result<IReadOnlyList<Microstructure>>.Success((await store.ListMicrostructuresAsync(networkId, cancellationToken)).Select(ToModel).OrderBy(m => m.Name, StringComparer.CurrentCulture).ToList());
+        return Result<IReadOnlyList<Microstructure>>.Success((await store.ListMicrostructuresAsync(networkId, cancellationToken)).Select(ToModel).OrderBy(m => m.Name, French).ToList());
     }
 
     public async Task<Result<Microstructure>> GetMicrostructureAsync(string microstructureId, CancellationToken cancellationToken = default)

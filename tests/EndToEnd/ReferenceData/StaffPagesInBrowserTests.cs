@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 using Microstructures.TestSupport;
 
@@ -6,6 +7,8 @@ namespace Microstructures.EndToEnd.ReferenceData;
 
 public sealed class StaffPagesInBrowserTests(Azurite azurite, Browser browser) : IClassFixture<Azurite>, IClassFixture<Browser>
 {
+    private static readonly string[] OneContact = ["accueil@example.org"];
+
     [Fact]
     public async Task StaffTypeTheKeyBuildTheTreeAndIssueANetworkKeyShownOnlyOnce()
     {
@@ -66,5 +69,38 @@ public sealed class StaffPagesInBrowserTests(Azurite azurite, Browser browser) :
         await Assertions.Expect(page.Locator("#keys")).ToContainTextAsync("Logiciel de saisie");
         Assert.True(await page.Locator("#new-key").IsHiddenAsync());
         Assert.DoesNotContain(secret[4..], await page.ContentAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StaffEditAMicrostructureSeeItsHistoryAndCloseIt()
+    {
+        await using var app = new KestrelApp(azurite);
+        app.StartServer();
+        using (var staff = app.CreateClient())
+        {
+            staff.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", KestrelApp.StaffKey);
+            Assert.True((await staff.PostAsJsonAsync("/api/manage/regions", new { id = "edit-region", name = "Région Édition" })).IsSuccessStatusCode);
+            Assert.True((await staff.PostAsJsonAsync("/api/manage/networks", new { id = "edit-rms", name = "RMS Édition", carryingAssociation = "Asso", regionId = "edit-region", administrativeCoordinatorEmail = "coordination@example.org", medicalCoordinatorEmail = "medecin@example.org" })).IsSuccessStatusCode);
+            Assert.True((await staff.PostAsJsonAsync("/api/manage/microstructures", new { id = "edit-ms", networkId = "edit-rms", name = "Cabinet Ancien Nom", town = "Metz", postcode = "57000", practiceType = "cabinet", contactEmails = OneContact, openedOn = "2022-01-01" })).IsSuccessStatusCode);
+        }
+        var page = await browser.NewPageAsync();
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+        await page.GotoAsync(new Uri(app.BaseUrl, "api/manage").ToString());
+        await page.GetByLabel("Clé d'accès de l'équipe").FillAsync(KestrelApp.StaffKey);
+        await page.GetByLabel("Clé d'accès de l'équipe").PressAsync("Enter");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Modifier Cabinet Ancien Nom" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#ms-name")).ToHaveValueAsync("Cabinet Ancien Nom");
+        await page.Locator("#ms-name").FillAsync("Cabinet Nouveau Nom");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer la microstructure" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#tree")).ToContainTextAsync("Cabinet Nouveau Nom");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Historique de Cabinet Nouveau Nom" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#history-list")).ToContainTextAsync("Cabinet Ancien Nom → Cabinet Nouveau Nom");
+        await Assertions.Expect(page.Locator("#history-list")).ToContainTextAsync("Équipe CNRMS");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Fermer Cabinet Nouveau Nom" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#tree")).ToContainTextAsync("Cabinet Nouveau Nom");
+        await Assertions.Expect(page.Locator("#tree")).ToContainTextAsync("fermé le");
     }
 }
