@@ -81,7 +81,7 @@ public sealed class OrgTreeImport(OrgTreeService service, OrgTreeStore store, Ti
         // 1. The row's own values.
         var reasons = new List<string>();
         var (region, regionErrors) = OrgTreeValidation.Region(new RegionInput(Blank(row["region_id"]), row["region"]));
-        Collect(regionErrors, reasons);
+        Collect(regionErrors, reasons, RegionColumns);
         NetworkValues? network = null;
         var hasNetwork = row["reseau_id"].Length > 0 || row["reseau"].Length > 0;
         if (hasNetwork)
@@ -89,7 +89,7 @@ public sealed class OrgTreeImport(OrgTreeService service, OrgTreeStore store, Ti
             var (values, errors) = OrgTreeValidation.Network(new NetworkInput(Blank(row["reseau_id"]), row["reseau"], row["association"], region?.Id ?? "x",
                 row["coordination_administrative"], row["coordination_medicale"]));
             network = values;
-            Collect(errors, reasons);
+            Collect(errors, reasons, NetworkColumns);
         }
         MicrostructureValues? microstructure = null;
         var hasMicrostructure = row["microstructure_id"].Length > 0 || row["microstructure"].Length > 0;
@@ -103,7 +103,7 @@ public sealed class OrgTreeImport(OrgTreeService service, OrgTreeStore store, Ti
             var (values, errors) = OrgTreeValidation.Microstructure(new MicrostructureInput(Blank(row["microstructure_id"]), network?.Id ?? "x",
                 row["microstructure"], row["commune"], row["code_postal"], row["type"], contacts, row["ouverture"]));
             microstructure = values;
-            Collect(errors, reasons);
+            Collect(errors, reasons, MicrostructureColumns);
         }
         TeamValues? team = null;
         var year = 0;
@@ -121,7 +121,7 @@ public sealed class OrgTreeImport(OrgTreeService service, OrgTreeStore store, Ti
             {
                 var (values, errors) = OrgTreeValidation.Team(new TeamInput(Count(row["medecins"]), Count(row["psychologues"]), Count(row["travailleurs_sociaux"]), Count(row["psychiatres"])), year, time);
                 team = values;
-                Collect(errors, reasons);
+                Collect(errors, reasons, TeamColumns);
             }
         }
         if (reasons.Count > 0)
@@ -205,13 +205,34 @@ public sealed class OrgTreeImport(OrgTreeService service, OrgTreeStore store, Ti
     private static int? Count(string value) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
 
-    private static void Collect(ValidationErrors errors, List<string> reasons)
+    // Each reason names the spreadsheet column it is about ("code_postal : Indiquez ...").
+    private static void Collect(ValidationErrors errors, List<string> reasons, Dictionary<string, string> columns)
     {
-        foreach (var (_, messages) in errors.ToDictionary())
+        foreach (var (field, messages) in errors.ToDictionary())
         {
-            reasons.AddRange(messages);
+            var column = columns.GetValueOrDefault(field, field);
+            reasons.AddRange(messages.Select(m => column + " : " + m));
         }
     }
+
+    private static readonly Dictionary<string, string> RegionColumns = new(StringComparer.Ordinal) { ["id"] = "region_id", ["name"] = "region" };
+
+    private static readonly Dictionary<string, string> NetworkColumns = new(StringComparer.Ordinal)
+    {
+        ["id"] = "reseau_id", ["name"] = "reseau", ["carryingAssociation"] = "association",
+        ["administrativeCoordinatorEmail"] = "coordination_administrative", ["medicalCoordinatorEmail"] = "coordination_medicale",
+    };
+
+    private static readonly Dictionary<string, string> MicrostructureColumns = new(StringComparer.Ordinal)
+    {
+        ["id"] = "microstructure_id", ["name"] = "microstructure", ["town"] = "commune", ["postcode"] = "code_postal",
+        ["practiceType"] = "type", ["contactEmails"] = "contacts", ["openedOn"] = "ouverture",
+    };
+
+    private static readonly Dictionary<string, string> TeamColumns = new(StringComparer.Ordinal)
+    {
+        ["year"] = "annee", ["gps"] = "medecins", ["psychologists"] = "psychologues", ["socialWorkers"] = "travailleurs_sociaux", ["psychiatrists"] = "psychiatres",
+    };
 
     private sealed class ImportRun
     {

@@ -11,8 +11,16 @@ public static class ReferenceDataPages
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet(HomeHref, () => PageLayout.Staff("Réseaux et microstructures", HomeHref, HomeBody, HomeScript));
+        app.MapGet(HomeHref, () => PageLayout.Staff("Réseaux et microstructures", HomeHref, FeatureLinks() + HomeBody, HomeScript));
         app.MapGet(KeysHref, () => PageLayout.Staff("Clés réseau", KeysHref, KeysBody, KeysScript));
+    }
+
+    // The home links to every staff feature registered in StaffNavigation (events, newsletter, ...).
+    private static string FeatureLinks()
+    {
+        var links = StaffNavigation.Items.Where(i => i.Href != HomeHref)
+            .Select(i => $"<li><a href=\"{PageLayout.Encode(i.Href)}\">{PageLayout.Encode(i.Label)}</a></li>");
+        return $"<section aria-labelledby=\"features-title\"><h2 id=\"features-title\">Espaces de travail</h2><ul>{string.Concat(links)}</ul></section>";
     }
 
     private const string HomeBody = """

@@ -45,7 +45,7 @@ public sealed class StaffPagesInBrowserTests(Azurite azurite, Browser browser) :
         await Assertions.Expect(page.Locator("#tree")).ToContainTextAsync("Cabinet des Essais — Épinal (88000), MSP");
 
         // Network keys, through the staff navigation.
-        await page.GetByRole(AriaRole.Link, new() { Name = "Clés réseau" }).ClickAsync();
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Espace équipe" }).GetByRole(AriaRole.Link, new() { Name = "Clés réseau" }).ClickAsync();
         await Assertions.Expect(page.Locator("#keys")).ToContainTextAsync("pas encore de clé");
         await page.Locator("#key-network").SelectOptionAsync("rms-des-essais");
         await page.GetByLabel("Libellé de la nouvelle clé").FillAsync("Logiciel de saisie");

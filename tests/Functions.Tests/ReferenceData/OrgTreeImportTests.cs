@@ -71,8 +71,8 @@ public sealed class OrgTreeImportTests(Azurite azurite) : IClassFixture<Azurite>
         var error = Assert.Single(report["errors"]!.AsArray())!;
         Assert.Equal(3, error["line"]!.GetValue<int>());
         var reasons = string.Join(" ", error["reasons"]!.AsArray().Select(r => r!.GetValue<string>()));
-        Assert.Contains("code postal", reasons, StringComparison.Ordinal);
-        Assert.Contains("type d'exercice", reasons, StringComparison.Ordinal);
+        Assert.Contains("code_postal : Indiquez un code postal", reasons, StringComparison.Ordinal);
+        Assert.Contains("type : Indiquez le type d'exercice", reasons, StringComparison.Ordinal);
         // The good row is stored; nothing of the bad one, not even its new region and network.
         Assert.Equal(HttpStatusCode.OK, (await staff.GetAsync("/api/manage/microstructures/bad-good")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await staff.GetAsync("/api/manage/microstructures/bad-wrong")).StatusCode);
