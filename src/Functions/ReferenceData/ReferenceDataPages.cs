@@ -56,6 +56,14 @@ public static class ReferenceDataPages
 <input id="ms-contacts" name="contactEmails" type="text" aria-describedby="ms-contacts-hint" required>
 <label for="ms-opened">Date d'ouverture</label><input id="ms-opened" name="openedOn" type="date" required>
 <button type="submit">Enregistrer la microstructure</button> <button type="reset" class="secondary">Nouvelle microstructure</button></form></section>
+<section aria-labelledby="team-title"><h2 id="team-title">Composition de l'équipe</h2>
+<form id="team-form"><label for="team-ms">Microstructure</label><select id="team-ms" name="microstructureId" required></select>
+<label for="team-year">Année</label><input id="team-year" name="year" type="number" min="2006" max="2100" required>
+<label for="team-gps">Médecins généralistes</label><input id="team-gps" name="gps" type="number" min="0" max="200" required>
+<label for="team-psychologists">Psychologues</label><input id="team-psychologists" name="psychologists" type="number" min="0" max="200" required>
+<label for="team-social">Travailleurs sociaux</label><input id="team-social" name="socialWorkers" type="number" min="0" max="200" required>
+<label for="team-psychiatrists">Psychiatres</label><input id="team-psychiatrists" name="psychiatrists" type="number" min="0" max="200" required>
+<button type="submit">Enregistrer la composition</button></form><div id="team-current"></div></section>
 <section aria-labelledby="import-title"><h2 id="import-title">Importer un fichier CSV</h2>
 <p class="hint">Une ligne par microstructure (et par année de composition d'équipe), séparateur « ; » ou « , », UTF-8. Colonnes : region_id;region;reseau_id;reseau;association;coordination_administrative;coordination_medicale;microstructure_id;microstructure;commune;code_postal;type;contacts;ouverture;annee;medecins;psychologues;travailleurs_sociaux;psychiatres. Importer deux fois le même fichier ne change rien.</p>
 <form id="import-form"><label for="import-file">Fichier</label><input id="import-file" type="file" accept=".csv,text/csv" required>
@@ -102,7 +110,37 @@ async function load() {
   document.getElementById("tree").innerHTML = tree.regions.length ? `<ul>${html.join("")}</ul>` : "<p>Aucune région pour l'instant : créez-en une ou importez un fichier.</p>";
   document.getElementById("network-region").innerHTML = regionOptions.join("");
   document.getElementById("ms-network").innerHTML = networkOptions.join("");
+  const chosen = document.getElementById("team-ms").value;
+  document.getElementById("team-ms").innerHTML = Object.entries(byId).filter(([k, m]) => k.startsWith("microstructures:") && !m.closedOn)
+    .map(([, m]) => `<option value="${escapeHtml(m.id)}">${escapeHtml(m.name)}</option>`).join("");
+  if (chosen) document.getElementById("team-ms").value = chosen;
+  await showTeams();
 }
+
+async function showTeams() {
+  const id = document.getElementById("team-ms").value;
+  const box = document.getElementById("team-current");
+  if (!id) { box.innerHTML = ""; return; }
+  const response = await api(`/api/manage/microstructures/${encodeURIComponent(id)}`);
+  if (!response.ok) return;
+  const teams = (await response.json()).teams || [];
+  box.innerHTML = teams.length
+    ? `<table><caption>Compositions enregistrées</caption><thead><tr><th scope="col">Année</th><th scope="col">Médecins</th><th scope="col">Psychologues</th><th scope="col">Travailleurs sociaux</th><th scope="col">Psychiatres</th></tr></thead><tbody>`
+      + teams.map(t => `<tr><td>${t.year}</td><td>${t.gps}</td><td>${t.psychologists}</td><td>${t.socialWorkers}</td><td>${t.psychiatrists}</td></tr>`).join("") + "</tbody></table>"
+    : "<p>Aucune composition enregistrée pour cette microstructure.</p>";
+}
+
+document.getElementById("team-ms").addEventListener("change", showTeams);
+document.getElementById("team-form").addEventListener("submit", async event => {
+  event.preventDefault();
+  const form = event.target;
+  const number = name => form.elements[name].value === "" ? null : Number(form.elements[name].value);
+  const response = await api(`/api/manage/microstructures/${encodeURIComponent(form.elements.microstructureId.value)}/teams/${encodeURIComponent(form.elements.year.value)}`,
+    { method: "PUT", json: { gps: number("gps"), psychologists: number("psychologists"), socialWorkers: number("socialWorkers"), psychiatrists: number("psychiatrists") } });
+  if (!response.ok) { showMessage(await problemText(response), "danger"); return; }
+  showMessage(`Composition ${form.elements.year.value} enregistrée.`, "ok");
+  await showTeams();
+});
 
 function fill(kind, e) {
   const form = forms[kind];

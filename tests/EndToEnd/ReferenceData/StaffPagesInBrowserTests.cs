@@ -99,6 +99,15 @@ public sealed class StaffPagesInBrowserTests(Azurite azurite, Browser browser) :
         await Assertions.Expect(page.Locator("#history-list")).ToContainTextAsync("Cabinet Ancien Nom → Cabinet Nouveau Nom");
         await Assertions.Expect(page.Locator("#history-list")).ToContainTextAsync("Équipe CNRMS");
 
+        await page.Locator("#team-ms").SelectOptionAsync("edit-ms");
+        await page.GetByLabel("Année").FillAsync("2025");
+        await page.GetByLabel("Médecins généralistes").FillAsync("3");
+        await page.GetByLabel("Psychologues").FillAsync("1");
+        await page.GetByLabel("Travailleurs sociaux").FillAsync("1");
+        await page.GetByLabel("Psychiatres").FillAsync("0");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer la composition" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#team-current")).ToContainTextAsync("2025");
+
         await page.GetByRole(AriaRole.Button, new() { Name = "Fermer Cabinet Nouveau Nom" }).ClickAsync();
         await Assertions.Expect(page.Locator("#tree")).ToContainTextAsync("Cabinet Nouveau Nom");
         await Assertions.Expect(page.Locator("#tree")).ToContainTextAsync("fermé le");
