@@ -1,11 +1,13 @@
 using System.Net;
 using Microstructures.Core.Email;
 using Microstructures.Core.Health;
+using Microstructures.Core.ReferenceData;
 using Microstructures.Core.Storage;
 using Microstructures.Functions.Email;
 using Microstructures.Functions.Health;
 using Microstructures.Functions.Hosting;
 using Microstructures.Functions.Pages;
+using Microstructures.Functions.ReferenceData;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -27,6 +29,9 @@ builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Secti
 builder.Services.AddPlatformStorage();
 builder.Services.AddSingleton<HealthCheck>();
 builder.Services.AddEmail();
+builder.Services.AddReferenceData();
+builder.Services.AddOptions<ReferenceDataOptions>().BindConfiguration(ReferenceDataOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddHostedService<SampleOrgTreeSeeder>();
 
 var app = builder.Build();
 
@@ -43,6 +48,7 @@ var manage = app.MapManageGroup();
 app.MapAssetEndpoints();
 app.MapHealthEndpoints();
 app.MapEmailEndpoints(manage);
+app.MapReferenceDataEndpoints(manage, app.MapNetworkGroup());
 
 app.Run();
 

@@ -1,0 +1,87 @@
+using Microstructures.Core.Audit;
+using Microstructures.Core.NetworkKeys;
+using Microstructures.Core.ReferenceData;
+
+namespace Microstructures.Functions.Hosting;
+
+// The verified caller of a network endpoint, set by NetworkKeyFilter. Handlers read it with
+// context.GetNetworkCaller() (not by parameter binding, which runs before endpoint filters); on an
+// endpoint mapped outside MapNetworkGroup it is missing and the call fails loudly instead of running open.
+public sealed record NetworkCaller(string NetworkId, string KeyId)
+{
+    public Actor Actor => Actor.NetworkKey(KeyId, NetworkId);
+}
+
+public static class NetworkCallerExtensions
+{
+    public static NetworkCaller GetNetworkCaller(this HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Features.Get<NetworkCaller>()
+            ?? throw new InvalidOperationException("No verified network caller: map this endpoint with MapNetworkGroup().");
+    }
+}
+
+// Marks endpoints that went through MapNetworkGroup (the route-enumerating test looks for it).
+public sealed class NetworkKeyRequiredMetadata;
+
+// "Which network is this, and may it touch this microstructure?" for every network endpoint:
+// 401 without an active network key; then, from the route, 403 when {networkId} is another network or
+// {microstructureId} belongs to another network, 404 when that microstructure does not exist.
+// Endpoints that take a microstructure id from the body call CheckMicrostructureAsync themselves.
+public sealed class NetworkKeyFilter(NetworkKeyService keys, OrgTreeService tree) : IEndpointFilter
+{
+    public const string NetworkIdRouteValue = "networkId";
+    public const string MicrostructureIdRouteValue = "microstructureId";
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        var http = context.HttpContext;
+        if (await keys.AuthenticateAsync(StaffKeyFilter.BearerToken(http.Request), http.RequestAborted) is not { } identity)
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            return TypedResults.Problem(
+                title: "Clé réseau requise",
+                detail: "Indiquez une clé réseau active (Authorization: Bearer rms_…). Une clé révoquée ou inconnue est refusée.",
+                statusCode: StatusCodes.Status401Unauthorized);
+        }
+        var caller = new NetworkCaller(identity.NetworkId, identity.KeyId);
+        http.Features.Set(caller);
+        if (http.Request.RouteValues.TryGetValue(NetworkIdRouteValue, out var networkId) && networkId as string != caller.NetworkId)
+        {
+            return Forbidden();
+        }
+        if (http.Request.RouteValues.TryGetValue(MicrostructureIdRouteValue, out var microstructureId)
+            && await CheckMicrostructureAsync(tree, caller, microstructureId as string ?? "", http.RequestAborted) is { } refused)
+        {
+            return refused;
+        }
+        return await next(context);
+    }
+
+    // null when the caller's network holds this microstructure; otherwise the problem to answer.
+    public static async Task<IResult?> CheckMicrostructureAsync(OrgTreeService tree, NetworkCaller caller, string microstructureId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tree);
+        ArgumentNullException.ThrowIfNull(caller);
+        return await tree.CheckAccessAsync(caller.NetworkId, microstructureId, cancellationToken) switch
+        {
+            MicrostructureAccess.Allowed => null,
+            MicrostructureAccess.OtherNetwork => Forbidden(),
+            _ => TypedResults.Problem(title: "Introuvable", detail: $"Aucune microstructure n'a l'identifiant « {microstructureId} ».", statusCode: StatusCodes.Status404NotFound),
+        };
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Forbidden() =>
+        TypedResults.Problem(title: "Accès refusé", detail: "Cette clé réseau ne donne accès qu'aux microstructures de son propre réseau.", statusCode: StatusCodes.Status403Forbidden);
+}
+
+public static class NetworkAccessExtensions
+{
+    // Every network endpoint is mapped on this group (or one made by it with another prefix under
+    // /api/network…): the key check cannot be forgotten, and a test enumerates the routes to prove it.
+    public static RouteGroupBuilder MapNetworkGroup(this IEndpointRouteBuilder app, string prefix = "/api/network") =>
+        app.MapGroup(prefix).AddEndpointFilter<NetworkKeyFilter>().WithMetadata(new NetworkKeyRequiredMetadata());
+}

@@ -1,0 +1,118 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microstructures.TestSupport;
+
+namespace Microstructures.Functions.Tests.ReferenceData;
+
+public sealed class OrgTreeImportTests(Azurite azurite) : IClassFixture<Azurite>
+{
+    private const string Header = "region_id;region;reseau_id;reseau;association;coordination_administrative;coordination_medicale;microstructure_id;microstructure;commune;code_postal;type;contacts;ouverture;annee;medecins;psychologues;travailleurs_sociaux;psychiatres";
+
+    private static async Task<(HttpStatusCode Status, JsonObject Body)> ImportAsync(HttpClient staff, string csv, bool bom = false)
+    {
+        var bytes = Encoding.UTF8.GetBytes(csv);
+        if (bom)
+        {
+            bytes = [.. Encoding.UTF8.GetPreamble(), .. bytes];
+        }
+        using var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+        var response = await staff.PostAsync("/api/manage/import", content);
+        return (response.StatusCode, (JsonNode.Parse(await response.Content.ReadAsStringAsync()) as JsonObject)!);
+    }
+
+    [Fact]
+    public async Task ImportingTheSameFileTwiceChangesNothingTheSecondTime()
+    {
+        await using var factory = new FunctionAppFactory(azurite);
+        var staff = factory.CreateStaffClient();
+        var csv = $"""
+            {Header}
+            twice-ge;Grand Est;twice-rms;RMS Twice;Association Twice;coordination@example.org;medecin@example.org;twice-a;Cabinet A;Metz;57000;cabinet;a@example.org, b@example.org;2021-03-01;2024;2;1;1;0
+            twice-ge;Grand Est;twice-rms;RMS Twice;Association Twice;coordination@example.org;medecin@example.org;twice-a;Cabinet A;Metz;57000;cabinet;a@example.org, b@example.org;2021-03-01;2025;3;1;1;0
+            twice-ge;Grand Est;twice-rms;RMS Twice;Association Twice;coordination@example.org;medecin@example.org;twice-b;MSP B;Nancy;54000;msp;b@example.org;15/09/2022;;;;;
+            """;
+
+        var (firstStatus, first) = await ImportAsync(staff, csv, bom: true);
+        var treeAfterFirst = OrgTreeApi.Canonical(await OrgTreeApi.GetJsonAsync(staff, "/api/manage/tree"));
+        var auditAfterFirst = OrgTreeApi.Canonical(await OrgTreeApi.GetJsonAsync(staff, "/api/manage/audit/microstructure/twice-a"));
+        factory.Time.Advance(TimeSpan.FromMinutes(5));
+        var (secondStatus, second) = await ImportAsync(staff, csv);
+
+        Assert.Equal(HttpStatusCode.OK, firstStatus);
+        Assert.Equal(HttpStatusCode.OK, secondStatus);
+        Assert.Equal(6, first["created"]!.GetValue<int>()); // region, network, 2 microstructures, 2 team years
+        Assert.Empty(first["errors"]!.AsArray());
+        Assert.Equal(0, second["created"]!.GetValue<int>());
+        Assert.Equal(0, second["updated"]!.GetValue<int>());
+        Assert.Equal(treeAfterFirst, OrgTreeApi.Canonical(await OrgTreeApi.GetJsonAsync(staff, "/api/manage/tree")));
+        Assert.Equal(auditAfterFirst, OrgTreeApi.Canonical(await OrgTreeApi.GetJsonAsync(staff, "/api/manage/audit/microstructure/twice-a")));
+        var b = await OrgTreeApi.GetJsonAsync(staff, "/api/manage/microstructures/twice-b");
+        Assert.Equal("2022-09-15", b!["openedOn"]!.GetValue<string>());
+        var a = await OrgTreeApi.GetJsonAsync(staff, "/api/manage/microstructures/twice-a");
+        Assert.Equal(2, a!["teams"]!.AsArray().Count);
+        Assert.Equal(["a@example.org", "b@example.org"], a["contactEmails"]!.AsArray().Select(e => e!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task ABadRowIsReportedWithItsLineAndReasonAndNothingOfItIsStored()
+    {
+        await using var factory = new FunctionAppFactory(azurite);
+        var staff = factory.CreateStaffClient();
+        var csv = string.Join('\n',
+            Header.Replace(';', ','),
+            "bad-hdf,Hauts-de-France,bad-rms,RMS Somme,Le Mail,coordination@example.org,medecin@example.org,bad-good,Cabinet Bon,Amiens,80000,cabinet,accueil@example.org,2020-01-01,,,,,",
+            "bad-new-region,Nouvelle région,bad-new-rms,Réseau neuf,Asso,coordination@example.org,medecin@example.org,bad-wrong,Cabinet Faux,Abbeville,8010,clinique,accueil@example.org,2020-01-01,,,,,");
+
+        var (status, report) = await ImportAsync(staff, csv);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var error = Assert.Single(report["errors"]!.AsArray())!;
+        Assert.Equal(3, error["line"]!.GetValue<int>());
+        var reasons = string.Join(" ", error["reasons"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.Contains("code_postal : Indiquez un code postal", reasons, StringComparison.Ordinal);
+        Assert.Contains("type : Indiquez le type d'exercice", reasons, StringComparison.Ordinal);
+        // The good row is stored; nothing of the bad one, not even its new region and network.
+        Assert.Equal(HttpStatusCode.OK, (await staff.GetAsync("/api/manage/microstructures/bad-good")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await staff.GetAsync("/api/manage/microstructures/bad-wrong")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await staff.GetAsync("/api/manage/networks/bad-new-rms")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await staff.GetAsync("/api/manage/regions/bad-new-region")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ARowContradictingAnEarlierRowOrAnotherNetworksMicrostructureIsRefused()
+    {
+        await using var factory = new FunctionAppFactory(azurite);
+        var staff = factory.CreateStaffClient();
+        await OrgTreeApi.CreateRegionAsync(staff, "clash-region");
+        await OrgTreeApi.CreateNetworkAsync(staff, "clash-other", "clash-region");
+        await OrgTreeApi.CreateMicrostructureAsync(staff, "clash-taken", "clash-other");
+        var csv = $"""
+            {Header}
+            clash-region;Grand Est;clash-rms;RMS Clash;Asso;coordination@example.org;medecin@example.org;;;;;;;;;;;;
+            clash-region;Grand Est;clash-rms;RMS Autre nom;Asso;coordination@example.org;medecin@example.org;;;;;;;;;;;;
+            clash-region;Grand Est;clash-rms;RMS Clash;Asso;coordination@example.org;medecin@example.org;clash-taken;Cabinet;Metz;57000;cabinet;a@example.org;2021-01-01;;;;;
+            """;
+
+        var (_, report) = await ImportAsync(staff, csv);
+
+        var errors = report["errors"]!.AsArray();
+        Assert.Equal([3, 4], errors.Select(e => e!["line"]!.GetValue<int>()));
+        Assert.Contains("plus haut dans le fichier", errors[0]!["reasons"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("appartient déjà au réseau « clash-other »", errors[1]!["reasons"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        var network = await OrgTreeApi.GetJsonAsync(staff, "/api/manage/networks/clash-rms");
+        Assert.Equal("RMS Clash", network!["name"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task AFileWithoutTheExpectedColumnsIsRefusedAs400()
+    {
+        await using var factory = new FunctionAppFactory(azurite);
+
+        var (status, problem) = await ImportAsync(factory.CreateStaffClient(), "nom;ville\nA;B\n");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("Colonnes manquantes", problem["errors"]!["file"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+}
