@@ -1,0 +1,18 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Microstructures.Core.Registrations;
+
+public static class RegistrationServiceCollectionExtensions
+{
+    public static IServiceCollection AddRegistrations(this IServiceCollection services)
+    {
+        services.AddOptions<RegistrationOptions>().BindConfiguration(RegistrationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PublicSiteOptions>().BindConfiguration(PublicSiteOptions.SectionName);
+        services.AddSingleton<RegistrationStore>();
+        services.AddSingleton<RegistrationTokens>();
+        services.AddSingleton<RegistrationEmails>();
+        services.AddSingleton<RegistrationService>();
+        services.AddSingleton<RegistrationRateLimiter>();
+        return services;
+    }
+}
