@@ -1,11 +1,13 @@
 using System.Net;
 using Microstructures.Core.Email;
 using Microstructures.Core.Health;
+using Microstructures.Core.Registrations;
 using Microstructures.Core.Storage;
 using Microstructures.Functions.Email;
 using Microstructures.Functions.Health;
 using Microstructures.Functions.Hosting;
 using Microstructures.Functions.Pages;
+using Microstructures.Functions.Registrations;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -23,6 +25,7 @@ builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Secti
 builder.Services.AddPlatformStorage();
 builder.Services.AddSingleton<HealthCheck>();
 builder.Services.AddEmail();
+builder.Services.AddRegistrations();
 
 var app = builder.Build();
 
@@ -39,6 +42,7 @@ var manage = app.MapManageGroup();
 app.MapAssetEndpoints();
 app.MapHealthEndpoints();
 app.MapEmailEndpoints(manage);
+app.MapRegistrationEndpoints(manage);
 
 app.Run();
 

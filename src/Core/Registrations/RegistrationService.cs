@@ -214,6 +214,10 @@ public sealed class RegistrationService(RegistrationStore store, EmailOutbox out
     // waitlist into every seat now free: a crash can never leave a free seat with people waiting.
     public async Task<Result<RegistrationView>> CancelAsync(string eventId, string registrationId, CancellationToken cancellationToken = default)
     {
+        if (!EventRules.IsValidEventId(eventId) || !RegistrationStore.IsSafeId(registrationId))
+        {
+            return Result<RegistrationView>.NotFound("Cette inscription n'existe pas.");
+        }
         var emailIds = new List<string>();
         using (await LockAsync(eventId, cancellationToken))
         {

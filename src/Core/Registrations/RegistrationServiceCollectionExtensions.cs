@@ -13,6 +13,7 @@ public static class RegistrationServiceCollectionExtensions
         services.AddSingleton<RegistrationEmails>();
         services.AddSingleton<RegistrationService>();
         services.AddSingleton<RegistrationRateLimiter>();
+        services.AddSingleton<RegistrationReports>();
         return services;
     }
 }

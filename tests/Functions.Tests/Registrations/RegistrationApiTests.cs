@@ -1,0 +1,214 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Ical.Net;
+using Microstructures.Core.Email;
+using Microstructures.TestSupport;
+using static Microstructures.Functions.Tests.Registrations.RegistrationTestKit;
+
+namespace Microstructures.Functions.Tests.Registrations;
+
+public sealed class RegistrationApiTests(Azurite azurite) : IClassFixture<Azurite>
+{
+    [Fact]
+    public async Task FortySimultaneousRegistrationsForFiveSeatsConfirmExactlyFiveAndWaitlistTheRestInOrder()
+    {
+        await using var factory = new FunctionAppFactory(azurite);
+        var eventId = await CreateEventAsync(factory, capacity: 5);
+        using var client = factory.CreateClient();
+
+        var results = await Task.WhenAll(Enumerable.Range(1, 40).Select(i => RegisterAsync(client, eventId, Person($"personne{i}@example.org"))));
+
+        Assert.Equal(5, results.Count(r => r.Status == HttpStatusCode.Created));
+        Assert.Equal(35, results.Count(r => r.Status == HttpStatusCode.Accepted));
+        var positions = results.Where(r => r.Status == HttpStatusCode.Accepted).Select(r => r.Body.GetProperty("waitlistPosition").GetInt32()).Order();
+        Assert.Equal(Enumerable.Range(1, 35), positions);
+        var summary = await client.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}");
+        Assert.Equal(0, summary.GetProperty("seatsLeft").GetInt32());
+        Assert.Equal(35, summary.GetProperty("waitlisted").GetInt32());
+    }
+
+    [Fact]
+    public async Task RegisteringTwiceWithTheSameAddressTakesNoSecondSeatAndSendsTheConfirmationAgain()
+    {
+        await using var factory = new FunctionAppFactory(azurite);
+        var eventId = await CreateEventAsync(factory, capacity: 2);
+        using var client = factory.CreateClient();
+
+        var first = await RegisterAsync(client, eventId, Person("dominique@example.org"));
+        var second = await RegisterAsync(client, eventId, Person("Dominique@Example.org"));
+
+        Assert.Equal(HttpStatusCode.Created, first.Status);
+        Assert.Equal(HttpStatusCode.Created, second.Status);
+        Assert.Equal(first.Body.GetProperty("registrationId").GetString(), second.Body.GetProperty("registrationId").GetString());
+        Assert.True(second.Body.GetProperty("alreadyRegistered").GetBoolean());
+        var summary = await client.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}");
+        Assert.Equal(1, summary.GetProperty("seatsLeft").GetInt32());
+        var emails = await EmailsToAsync(factory, "dominique@example.org");
+        Assert.Equal(2, emails.Count(e => e.Message.Category == "registration-confirmation"));
+    }
+
+    [Fact]
+    public async Task TheConfirmationEmailCarriesTheCalendarInvitationTheQrCodeAndTheManageLinkButNoHealthData()
+    {
+        await using var factory = new FunctionAppFactory(azurite);
+        var eventId = await CreateEventAsync(factory, capacity: 5);
+        using var client = factory.CreateClient();
+
+        var registered = await RegisterAsync(client, eventId, Person("alex@example.org", "Alex"));
+
+        var (record, message) = Assert.Single(await EmailsToAsync(factory, "alex@example.org"));
+        Assert.Contains(record.EmailId, await QueuedEmailIdsAsync(factory));
+        Assert.Equal("registration-confirmation", message.Category);
+        Assert.Contains("Inscription confirmée", message.Subject, StringComparison.Ordinal);
+        Assert.Contains(registered.Body.GetProperty("manageUrl").GetString()!.Replace("&", "&amp;", StringComparison.Ordinal), message.Html, StringComparison.Ordinal);
+        Assert.StartsWith("https://evenements.example.org/api/events/", registered.Body.GetProperty("manageUrl").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("fauteuil", message.Html, StringComparison.OrdinalIgnoreCase);
+        var ics = Assert.Single(message.Attachments, a => a.FileName == "invitation.ics");
+        var calendar = Calendar.Load(Encoding.UTF8.GetString(ics.Content))!;
+        var evt = Assert.Single(calendar.Events);
+        Assert.Equal(new DateTime(2026, 12, 15, 7, 30, 0, DateTimeKind.Utc), evt.Start!.AsUtc);
+        Assert.Contains("Salle ASIEM", evt.Location, StringComparison.Ordinal);
+        var qr = Assert.Single(message.Attachments, a => a.ContentType == "image/png");
+        Assert.Equal("qr-checkin", qr.ContentId);
+        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, qr.Content[..4]);
+    }
+
+    [Fact]
+    public async Task CancellingThroughTheLinkPageFreesTheSeatAndPromotesWaitlistPositionOne()
+    {
+        await using var factory = new FunctionAppFactory(azurite);
+        var eventId = await CreateEventAsync(factory, capacity: 1);
+        using var client = factory.CreateClient();
+        var seated = await RegisterAsync(client, eventId, Person("claude@example.org", "Claude"));
+        var first = await RegisterAsync(client, eventId, Person("sacha@example.org", "Sacha"));
+        var second = await RegisterAsync(client, eventId, Person("noa@example.org", "Noa"));
+        Assert.Equal(1, first.Body.GetProperty("waitlistPosition").GetInt32());
+
+        var page = await client.GetStringAsync(PathOf(seated.Body));
+        Assert.Contains("Annuler mon inscription", page, StringComparison.Ordinal);
+        Assert.Contains("confirmée", page, StringComparison.Ordinal);
+        var cancelled = await client.PostAsync(PathOf(seated.Body), null);
+
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        Assert.Contains("Votre inscription est annulée", await cancelled.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("Votre inscription est <strong>confirmée</strong>", await client.GetStringAsync(PathOf(first.Body)), StringComparison.Ordinal);
+        Assert.Contains("en position 1", await client.GetStringAsync(PathOf(second.Body)), StringComparison.Ordinal);
+        var promotion = Assert.Single(await EmailsToAsync(factory, "sacha@example.org"), e => e.Message.Category == "registration-promotion");
+        Assert.Contains(promotion.Record.EmailId, await QueuedEmailIdsAsync(factory));
+        Assert.Contains(await EmailsToAsync(factory, "claude@example.org"), e => e.Message.Category == "registration-cancellation");
+        var summary = await client.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}");
+        Assert.Equal(0, summary.GetProperty("seatsLeft").GetInt32());
+        Assert.Equal(1, summary.GetProperty("waitlisted").GetInt32());
+    }
+
+    [Fact]
+    public async Task AForgedOrMissingTokenNeitherShowsNorCancelsARegistration()
+    {
+        await using var factory = new FunctionAppFactory(azurite);
+        var eventId = await CreateEventAsync(factory, capacity: 1);
+        using var client = factory.CreateClient();
+        var seated = await RegisterAsync(client, eventId, Person("eden@example.org"));
+        var id = seated.Body.GetProperty("registrationId").GetString();
+
+        var forged = await client.PostAsync($"/api/events/{eventId}/registrations/{id}/manage?token=AAAA", null);
+        var missing = await client.GetAsync($"/api/events/{eventId}/registrations/{id}/manage");
+
+        Assert.Equal(HttpStatusCode.NotFound, forged.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        var summary = await client.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}");
+        Assert.Equal(0, summary.GetProperty("seatsLeft").GetInt32());
+    }
+
+    [Fact]
+    public async Task BadInputNamesEveryFieldInFrenchAndStoresNothing()
+    {
+        await using var factory = new FunctionAppFactory(azurite);
+        var eventId = await CreateEventAsync(factory, capacity: 3);
+        using var client = factory.CreateClient();
+
+        var response = await client.PostAsJsonAsync($"/api/events/{eventId}/registrations", new
+        {
+            firstName = " ",
+            lastName = new string('x', 101),
+            email = "pas-une-adresse",
+            profession = "astronaute",
+            organisation = "",
+            region = "Atlantide",
+            accessibilityNeeds = new string('a', 1001),
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        foreach (var field in new[] { "firstName", "lastName", "email", "profession", "organisation", "region", "accessibilityNeeds" })
+        {
+            Assert.True(errors.TryGetProperty(field, out var messages), field + " is not named");
+            Assert.Matches("[a-zéèà]", messages[0].GetString()!);
+        }
+        var summary = await client.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}");
+        Assert.Equal(3, summary.GetProperty("seatsLeft").GetInt32());
+    }
+
+    [Fact]
+    public async Task MalformedJsonIsA400NotA500()
+    {
+        await using var factory = new FunctionAppFactory(azurite);
+        var eventId = await CreateEventAsync(factory, capacity: 3);
+        using var client = factory.CreateClient();
+
+        var response = await client.PostAsync($"/api/events/{eventId}/registrations", new StringContent("{\"firstName\": ", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task RegistrationIsRefusedWith409OnceClosedAndBeforeItOpens()
+    {
+        await using var factory = new FunctionAppFactory(azurite);
+        var open = await CreateEventAsync(factory, capacity: 3);
+        var notYetOpen = await CreateEventAsync(factory, capacity: 3, opens: "2026-12-01T09:00");
+        using var client = factory.CreateClient();
+
+        var early = await client.PostAsJsonAsync($"/api/events/{notYetOpen}/registrations", Person("tot@example.org"));
+        factory.Time.Advance(TimeSpan.FromDays(20));
+        var closed = await client.PostAsJsonAsync($"/api/events/{open}/registrations", Person("tard@example.org"));
+
+        Assert.Equal(HttpStatusCode.Conflict, closed.StatusCode);
+        Assert.Contains("closes", await closed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        Assert.Contains("ouvriront", await early.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheHoneypotStoresNothing()
+    {
+        await using var factory = new FunctionAppFactory(azurite);
+        var eventId = await CreateEventAsync(factory, capacity: 1);
+        using var client = factory.CreateClient();
+
+        var response = await client.PostAsJsonAsync($"/api/events/{eventId}/registrations", new { firstName = "Bot", lastName = "Bot", email = "bot@example.org", profession = "autre", organisation = "x", region = "Corse", website = "http://spam.example.org" });
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var summary = await client.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}");
+        Assert.Equal(1, summary.GetProperty("seatsLeft").GetInt32());
+        Assert.Empty(await EmailsToAsync(factory, "bot@example.org"));
+    }
+
+    [Fact]
+    public async Task TooManyAttemptsFromOneAddressAreAnswered429()
+    {
+        await using var factory = new FunctionAppFactory(azurite, new Dictionary<string, string?> { ["Registrations:MaxPerEmailPerHour"] = "2" });
+        var eventId = await CreateEventAsync(factory, capacity: 5);
+        using var client = factory.CreateClient();
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            statuses.Add((await RegisterAsync(client, eventId, Person("insistant@example.org"))).Status);
+        }
+
+        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.TooManyRequests], statuses);
+    }
+}
