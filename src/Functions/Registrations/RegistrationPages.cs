@@ -91,7 +91,7 @@ public static class RegistrationPages
             .Append("Elles ne sont ni vendues ni cédées. Les données personnelles sont supprimées au plus tard quelques mois après l'événement ; seuls des décomptes anonymes (par profession et région) sont conservés. ")
             .Append("Vous pouvez consulter ou annuler votre inscription à tout moment avec le lien reçu par e-mail, et exercer vos droits auprès des organisateurs : <a href=\"mailto:")
             .Append(Encode(evt.ContactEmail)).Append("\">").Append(Encode(evt.ContactEmail)).Append("</a>.</p></details>")
-            .Append("<button type=\"submit\">").Append(evt.SeatsLeft > 0 ? "M'inscrire" : "M'inscrire sur la liste d'attente").Append("</button></form>");
+            .Append("<button type=\"submit\" id=\"register-submit\">").Append(evt.SeatsLeft > 0 ? "M'inscrire" : "M'inscrire sur la liste d'attente").Append("</button></form>");
         if (errors is { Count: > 0 })
         {
             html.Append("<script>document.getElementById('error-summary').focus();</script>");
