@@ -14,6 +14,7 @@ public static class RegistrationServiceCollectionExtensions
         services.AddSingleton<RegistrationService>();
         services.AddSingleton<RegistrationRateLimiter>();
         services.AddSingleton<RegistrationReports>();
+        services.AddSingleton<AttendeeReminders>();
         return services;
     }
 }

@@ -20,6 +20,7 @@ public static class RegistrationEndpoints
         app.MapGet("/api/events/{eventId}/registrations/{registrationId}/manage", RegistrationPages.ShowManageAsync);
         app.MapPost("/api/events/{eventId}/registrations/{registrationId}/manage", RegistrationPages.CancelFromManageAsync);
         StaffRegistrationEndpoints.Map(app, manage);
+        RemindAttendeesTimer.Map(app);
     }
 
     internal static async Task<IResult> PutEventAsync(string eventId, EventInput? input, RegistrationService service, CancellationToken cancellationToken) =>
