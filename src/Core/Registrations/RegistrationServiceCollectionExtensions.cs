@@ -15,6 +15,7 @@ public static class RegistrationServiceCollectionExtensions
         services.AddSingleton<RegistrationRateLimiter>();
         services.AddSingleton<RegistrationReports>();
         services.AddSingleton<AttendeeReminders>();
+        services.AddSingleton<CheckinService>();
         return services;
     }
 }
