@@ -139,6 +139,9 @@ public sealed class EventEntity : ITableEntity
     // Set once the retention purge removed registrants' personal data.
     public DateTimeOffset? PurgedAt { get; set; }
 
+    // What the purge keeps: the anonymous counts (RegistrationCounts as JSON).
+    public string? ArchivedCounts { get; set; }
+
     public int SeatsLeft => Math.Max(0, Capacity - Confirmed);
 
     public void Apply(ValidEvent input)

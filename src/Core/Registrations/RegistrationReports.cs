@@ -37,12 +37,22 @@ public sealed class RegistrationReports(RegistrationStore store)
         {
             return Result<RegistrationCounts>.NotFound("Cet événement n'existe pas.");
         }
-        var registrations = await store.ListRegistrationsAsync(eventId, cancellationToken);
+        if (RegistrationPurge.ReadArchivedCounts(evt) is { } archived)
+        {
+            return Result<RegistrationCounts>.Success(archived);
+        }
+        return Result<RegistrationCounts>.Success(Count(evt, await store.ListRegistrationsAsync(eventId, cancellationToken)));
+    }
+
+    public static RegistrationCounts Count(EventEntity evt, IReadOnlyList<RegistrationEntity> registrations)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        ArgumentNullException.ThrowIfNull(registrations);
         var confirmed = registrations.Where(r => r.Status == RegistrationStatus.Confirmed).ToList();
-        return Result<RegistrationCounts>.Success(new RegistrationCounts(evt.Capacity, evt.Confirmed, evt.Waiting, evt.Cancelled,
+        return new RegistrationCounts(evt.Capacity, evt.Confirmed, evt.Waiting, evt.Cancelled,
             confirmed.Count(r => r.CheckedInAt is not null),
             confirmed.GroupBy(r => Professions.Label(r.Profession)).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
-            confirmed.GroupBy(r => r.Region).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count())));
+            confirmed.GroupBy(r => r.Region).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()));
     }
 
     // UTF-8 with BOM and ';' so that a double click opens it cleanly in French Excel.

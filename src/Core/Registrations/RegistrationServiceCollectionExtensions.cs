@@ -16,6 +16,7 @@ public static class RegistrationServiceCollectionExtensions
         services.AddSingleton<RegistrationReports>();
         services.AddSingleton<AttendeeReminders>();
         services.AddSingleton<CheckinService>();
+        services.AddSingleton<RegistrationPurge>();
         return services;
     }
 }

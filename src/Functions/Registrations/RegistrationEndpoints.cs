@@ -21,6 +21,7 @@ public static class RegistrationEndpoints
         app.MapPost("/api/events/{eventId}/registrations/{registrationId}/manage", RegistrationPages.CancelFromManageAsync);
         StaffRegistrationEndpoints.Map(app, manage);
         RemindAttendeesTimer.Map(app);
+        PurgeRegistrationsTimer.Map(app);
         CheckinEndpoints.Map(app, manage);
     }
 
