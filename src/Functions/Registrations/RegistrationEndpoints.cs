@@ -23,6 +23,7 @@ public static class RegistrationEndpoints
         RemindAttendeesTimer.Map(app);
         PurgeRegistrationsTimer.Map(app);
         CheckinEndpoints.Map(app, manage);
+        StaffEventsPage.Map(app, manage);
     }
 
     internal static async Task<IResult> PutEventAsync(string eventId, EventInput? input, RegistrationService service, CancellationToken cancellationToken) =>

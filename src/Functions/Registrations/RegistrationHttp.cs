@@ -30,13 +30,25 @@ public sealed record RegistrationForm(RegistrationInput Input)
                 Website = Field("website"),
             });
         }
-        if (request.ContentLength is null or 0)
+        // Buffered (a registration is small): a chunked body has no Content-Length but may still hold JSON.
+        if (request.ContentLength > 64 * 1024)
+        {
+            throw new BadHttpRequestException("Le corps de la requête est trop volumineux.", StatusCodes.Status413PayloadTooLarge);
+        }
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, context.RequestAborted);
+        if (buffer.Length == 0)
         {
             return new RegistrationForm(new RegistrationInput());
         }
+        if (buffer.Length > 64 * 1024)
+        {
+            throw new BadHttpRequestException("Le corps de la requête est trop volumineux.", StatusCodes.Status413PayloadTooLarge);
+        }
+        buffer.Position = 0;
         try
         {
-            return new RegistrationForm(await JsonSerializer.DeserializeAsync<RegistrationInput>(request.Body, Json, context.RequestAborted) ?? new RegistrationInput());
+            return new RegistrationForm(await JsonSerializer.DeserializeAsync<RegistrationInput>(buffer, Json, context.RequestAborted) ?? new RegistrationInput());
         }
         catch (JsonException ex)
         {

@@ -90,4 +90,21 @@ public sealed class EventManagementTests(Azurite azurite) : IClassFixture<Azurit
         Assert.Equal("image/png", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, (await response.Content.ReadAsByteArrayAsync())[..4]);
     }
+
+    [Fact]
+    public async Task TheStaffEventsPageIsInTheStaffNavigationAndItsDataNeedsTheKey()
+    {
+        await using var factory = new FunctionAppFactory(azurite);
+        var eventId = await CreateEventAsync(factory, capacity: 5);
+        using var client = factory.CreateClient();
+        using var staff = factory.CreateStaffClient();
+
+        var page = await client.GetStringAsync("/api/manage/events");
+        var list = await staff.GetFromJsonAsync<JsonElement>("/api/manage/event-list");
+
+        Assert.Contains("href=\"/api/manage/events\" aria-current=\"page\">", page, StringComparison.Ordinal);
+        Assert.DoesNotContain(eventId, page, StringComparison.Ordinal);
+        Assert.Contains(list.EnumerateArray(), e => e.GetProperty("eventId").GetString() == eventId);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/manage/event-list")).StatusCode);
+    }
 }

@@ -1,0 +1,40 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microstructures.TestSupport;
+
+namespace Microstructures.EndToEnd.Registrations;
+
+public sealed class StaffEventsPageInBrowserTests(Azurite azurite, Browser browser) : IClassFixture<Azurite>, IClassFixture<Browser>
+{
+    [Fact]
+    public async Task TheStaffSeeAnEventsRegistrationsAndCountsAfterTypingTheKeyOnce()
+    {
+        await using var app = new KestrelApp(azurite);
+        app.StartServer();
+        using var http = new HttpClient { BaseAddress = app.BaseUrl };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", KestrelApp.StaffKey);
+        var now = DateTimeOffset.UtcNow;
+        var put = await http.PutAsJsonAsync("api/manage/events/journee-staff", new
+        {
+            title = "Journée régionale Grand Est", startsAt = now.AddDays(20).ToString("O"), endsAt = now.AddDays(20).AddHours(8).ToString("O"),
+            venue = "Salle Exemple", address = "1 rue Exemple, 57000 Metz", capacity = 50,
+            registrationOpensAt = now.AddDays(-1).ToString("O"), registrationClosesAt = now.AddDays(19).ToString("O"), contactEmail = "contact@example.org",
+        });
+        Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        (await http.PostAsJsonAsync("api/events/journee-staff/registrations", new
+        {
+            firstName = "Yanis", lastName = "Exemple", email = "yanis@example.org", profession = "psychologue", organisation = "RMS Exemple", region = "Grand Est",
+        })).EnsureSuccessStatusCode();
+        var page = await browser.NewPageAsync();
+
+        await page.GotoAsync(new Uri(app.BaseUrl, "api/manage/events").ToString());
+        await page.FillAsync("#staff-key", KestrelApp.StaffKey);
+        await page.Keyboard.PressAsync("Enter");
+        await page.GetByText("Journée régionale Grand Est").ClickAsync();
+        await page.Locator("#registrations tr", new() { HasText = "Yanis Exemple" }).WaitForAsync();
+
+        Assert.Contains("1 confirmé(s) sur 50 places", await page.Locator("#counts").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Contains("Psychologue : 1", await page.Locator("#counts").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Equal("page", await page.Locator("nav.staff a[href='/api/manage/events']").GetAttributeAsync("aria-current"));
+    }
+}
