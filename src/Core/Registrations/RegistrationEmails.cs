@@ -71,6 +71,17 @@ public sealed class RegistrationEmails(RegistrationTokens tokens, IOptions<Publi
             [new EmailAttachment("code-entree.png", "image/png", CheckinQr(evt.EventId, reg.RegistrationId)) { ContentId = QrContentId }]);
     }
 
+    // Written by the organisers as plain text: encoded, paragraphs kept.
+    public EmailMessage OrganiserMessage(EventEntity evt, RegistrationEntity reg, string subject, string text)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        ArgumentNullException.ThrowIfNull(reg);
+        ArgumentNullException.ThrowIfNull(text);
+        var paragraphs = string.Concat(text.Replace("\r\n", "\n", StringComparison.Ordinal).Split("\n\n").Select(p => "<p>" + Encode(p).Replace("&#xA;", "<br>", StringComparison.Ordinal) + "</p>"));
+        var body = $"<p>Message des organisateurs de « {Encode(evt.Title)} » :</p>{paragraphs}{Practical(evt)}";
+        return Build(evt, reg, "message", $"{subject} — {evt.Title}", body, []);
+    }
+
     // The check-in QR code: the signed token a door volunteer's phone scans.
     public byte[] CheckinQr(string eventId, string registrationId) => Qr(tokens.CheckinToken(eventId, registrationId));
 

@@ -17,6 +17,7 @@ public static class RegistrationServiceCollectionExtensions
         services.AddSingleton<AttendeeReminders>();
         services.AddSingleton<CheckinService>();
         services.AddSingleton<RegistrationPurge>();
+        services.AddSingleton<OrganiserMessages>();
         return services;
     }
 }

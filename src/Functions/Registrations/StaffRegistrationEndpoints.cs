@@ -12,7 +12,11 @@ public static class StaffRegistrationEndpoints
         manage.MapGet("/events/{eventId}/registrations.csv", ExportAsync);
         manage.MapGet("/events/{eventId}/counts", CountAsync);
         manage.MapPost("/events/{eventId}/registrations/{registrationId}/cancel", CancelOnBehalfAsync);
+        manage.MapPost("/events/{eventId}/messages", SendMessageAsync);
     }
+
+    internal static async Task<IResult> SendMessageAsync(string eventId, OrganiserMessageInput? input, OrganiserMessages messages, CancellationToken cancellationToken) =>
+        RegistrationHttp.Map(await messages.SendAsync(eventId, input, cancellationToken), report => TypedResults.Accepted((string?)null, report));
 
     internal static async Task<IResult> ListAsync(string eventId, string? q, RegistrationReports reports, CancellationToken cancellationToken) =>
         RegistrationHttp.Map(await reports.ListAsync(eventId, q, cancellationToken), rows => TypedResults.Ok(rows));

@@ -57,4 +57,29 @@ public sealed class StaffRegistrationTests(Azurite azurite) : IClassFixture<Azur
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync($"/api/manage/events/{eventId}/registrations")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync($"/api/manage/events/{eventId}/registrations.csv")).StatusCode);
     }
+
+    [Fact]
+    public async Task AnOrganiserMessageReachesEveryConfirmedRegistrantOnceEvenWhenSentTwice()
+    {
+        await using var factory = new FunctionAppFactory(azurite);
+        var eventId = await CreateEventAsync(factory, capacity: 1);
+        using var client = factory.CreateClient();
+        using var staff = factory.CreateStaffClient();
+        await RegisterAsync(client, eventId, Person("message@example.org"));
+        await RegisterAsync(client, eventId, Person("message-attente@example.org"));
+        var message = new { subject = "Changement de salle", body = "La journée a lieu salle B.\n\nÀ bientôt !", audience = "confirmed" };
+
+        var first = await staff.PostAsJsonAsync($"/api/manage/events/{eventId}/messages", message);
+        var again = await staff.PostAsJsonAsync($"/api/manage/events/{eventId}/messages", message);
+        var invalid = await staff.PostAsJsonAsync($"/api/manage/events/{eventId}/messages", new { subject = "", body = "", audience = "tous" });
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal(1, (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("alreadySent").GetInt32());
+        var sent = Assert.Single(await EmailsToAsync(factory, "message@example.org"), e => e.Message.Category == "registration-message");
+        Assert.Contains("salle B", sent.Message.Html, StringComparison.Ordinal);
+        Assert.StartsWith("Changement de salle", sent.Message.Subject, StringComparison.Ordinal);
+        Assert.DoesNotContain(await EmailsToAsync(factory, "message-attente@example.org"), e => e.Message.Category == "registration-message");
+        var errors = (await invalid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("subject", out _) && errors.TryGetProperty("body", out _) && errors.TryGetProperty("audience", out _));
+    }
 }
