@@ -274,6 +274,52 @@ public sealed class RegistrationService(RegistrationStore store, EmailOutbox out
         return await GetViewAsync(eventId, registrationId, cancellationToken);
     }
 
+    // Staff correction on someone's behalf. The seat is untouched; a changed address moves its
+    // uniqueness row in the same transaction (409 when the new address is registered already).
+    public async Task<Result<RegistrationView>> EditAsync(string eventId, string registrationId, RegistrationInput? input, CancellationToken cancellationToken = default)
+    {
+        var validation = RegistrationRules.Validate(input);
+        if (!validation.IsSuccess)
+        {
+            return Result<RegistrationView>.Invalid(validation.Errors);
+        }
+        var valid = validation.Value!;
+        if (!EventRules.IsValidEventId(eventId) || !RegistrationStore.IsSafeId(registrationId))
+        {
+            return Result<RegistrationView>.NotFound("Cette inscription n'existe pas.");
+        }
+        for (var attempt = 1; ; attempt++)
+        {
+            var reg = await store.GetRegistrationAsync(eventId, registrationId, cancellationToken);
+            if (reg is null || reg.Status == RegistrationStatus.Cancelled)
+            {
+                return Result<RegistrationView>.NotFound("Cette inscription n'existe pas ou est annulée.");
+            }
+            var actions = new List<TableTransactionAction>();
+            if (reg.Email != valid.Email)
+            {
+                actions.Add(new(TableTransactionActionType.Delete, new TableEntity(eventId, RegistrationStore.EmailRowKey(reg.Email)), ETag.All));
+                actions.Add(new(TableTransactionActionType.Add, EmailIndexRow(eventId, valid.Email, registrationId)));
+            }
+            (reg.FirstName, reg.LastName, reg.Email, reg.Profession, reg.Organisation, reg.Region, reg.AccessibilityNeeds, reg.NewsletterOptIn) =
+                (valid.FirstName, valid.LastName, valid.Email, valid.Profession, valid.Organisation, valid.Region, valid.AccessibilityNeeds, valid.NewsletterOptIn);
+            actions.Add(new(TableTransactionActionType.UpdateReplace, reg, reg.ETag));
+            try
+            {
+                await store.SubmitAsync(eventId, actions, cancellationToken);
+                logger.LogInformation("Edited {RegistrationId} for {EventId} on the registrant's behalf", registrationId, eventId);
+                return await GetViewAsync(eventId, registrationId, cancellationToken);
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 409)
+            {
+                return Result<RegistrationView>.Conflict("Cette adresse e-mail est déjà inscrite à cet événement.");
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 412 && attempt < MaxAttempts)
+            {
+            }
+        }
+    }
+
     // Fills free seats from the waitlist, first come first served. Safe to call any time (after a
     // capacity raise, from a timer as a catch-up): it does nothing when no seat is free.
     public async Task<int> PromoteAsync(string eventId, CancellationToken cancellationToken = default)

@@ -13,7 +13,11 @@ public static class StaffRegistrationEndpoints
         manage.MapGet("/events/{eventId}/counts", CountAsync);
         manage.MapPost("/events/{eventId}/registrations/{registrationId}/cancel", CancelOnBehalfAsync);
         manage.MapPost("/events/{eventId}/messages", SendMessageAsync);
+        manage.MapPut("/events/{eventId}/registrations/{registrationId}", EditOnBehalfAsync);
     }
+
+    internal static async Task<IResult> EditOnBehalfAsync(string eventId, string registrationId, RegistrationForm form, RegistrationService service, CancellationToken cancellationToken) =>
+        RegistrationHttp.Map(await service.EditAsync(eventId, registrationId, form.Input, cancellationToken), view => TypedResults.Ok(view));
 
     internal static async Task<IResult> SendMessageAsync(string eventId, OrganiserMessageInput? input, OrganiserMessages messages, CancellationToken cancellationToken) =>
         RegistrationHttp.Map(await messages.SendAsync(eventId, input, cancellationToken), report => TypedResults.Accepted((string?)null, report));

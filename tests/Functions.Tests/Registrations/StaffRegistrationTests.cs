@@ -82,4 +82,28 @@ public sealed class StaffRegistrationTests(Azurite azurite) : IClassFixture<Azur
         var errors = (await invalid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
         Assert.True(errors.TryGetProperty("subject", out _) && errors.TryGetProperty("body", out _) && errors.TryGetProperty("audience", out _));
     }
+
+    [Fact]
+    public async Task TheStaffCorrectARegistrationAndItsAddressMovesWithoutTakingASecondSeat()
+    {
+        await using var factory = new FunctionAppFactory(azurite);
+        var eventId = await CreateEventAsync(factory, capacity: 3);
+        using var client = factory.CreateClient();
+        using var staff = factory.CreateStaffClient();
+        var typo = await RegisterAsync(client, eventId, Person("fautede@example.org", "Rene"));
+        await RegisterAsync(client, eventId, Person("autre@example.org"));
+        var id = typo.Body.GetProperty("registrationId").GetString();
+
+        var edited = await staff.PutAsJsonAsync($"/api/manage/events/{eventId}/registrations/{id}", Person("corrigee@example.org", "René"));
+        var clash = await staff.PutAsJsonAsync($"/api/manage/events/{eventId}/registrations/{id}", Person("autre@example.org", "René"));
+        var again = await RegisterAsync(client, eventId, Person("corrigee@example.org", "René"));
+        var freed = await RegisterAsync(client, eventId, Person("fautede@example.org", "Quelqu'un"));
+
+        Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
+        Assert.Equal("René", (await edited.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("firstName").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, clash.StatusCode);
+        Assert.Equal(id, again.Body.GetProperty("registrationId").GetString());
+        Assert.NotEqual(id, freed.Body.GetProperty("registrationId").GetString());
+        Assert.Equal(0, (await client.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}")).GetProperty("seatsLeft").GetInt32());
+    }
 }
