@@ -71,6 +71,19 @@ public sealed class RegistrationEmails(RegistrationTokens tokens, IOptions<Publi
             [new EmailAttachment("code-entree.png", "image/png", CheckinQr(evt.EventId, reg.RegistrationId)) { ContentId = QrContentId }]);
     }
 
+    public Uri CertificateLink(string eventId, string registrationId) =>
+        site.Value.Link($"/api/events/{eventId}/registrations/{registrationId}/certificate?token={tokens.Sign(RegistrationTokens.Manage, eventId, registrationId)}");
+
+    public EmailMessage CertificateLink(EventEntity evt, RegistrationEntity reg)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        ArgumentNullException.ThrowIfNull(reg);
+        var link = CertificateLink(evt.EventId, reg.RegistrationId).ToString();
+        var body = $"<p>Votre attestation de présence à « {Encode(evt.Title)} » est disponible ; vous pouvez l'imprimer ou l'enregistrer en PDF depuis votre navigateur :</p>" +
+            $"<p><a href=\"{Encode(link)}\">{Encode(link)}</a></p>";
+        return Build(evt, reg, "certificate", $"Attestation de présence — {evt.Title}", body, [], manageLink: false);
+    }
+
     // Written by the organisers as plain text: encoded, paragraphs kept.
     public EmailMessage OrganiserMessage(EventEntity evt, RegistrationEntity reg, string subject, string text)
     {

@@ -204,6 +204,27 @@ public sealed class RegistrationService(RegistrationStore store, EmailOutbox out
         return Result<RegistrationView>.Success(new RegistrationView(EventSummary.From(evt, time.GetUtcNow()), reg.RegistrationId, reg.FirstName, reg.LastName, reg.Email, reg.Status, position, reg.CheckedInAt));
     }
 
+    // Attendance certificate: only for someone checked in at the door, once the event has begun.
+    public async Task<Result<RegistrationView>> GetCertificateAsync(string eventId, string registrationId, string? token, CancellationToken cancellationToken = default)
+    {
+        var view = await GetForManageAsync(eventId, registrationId, token, cancellationToken);
+        if (view.IsSuccess && (view.Value!.CheckedInAt is null || time.GetUtcNow() < view.Value.Event.StartsAt))
+        {
+            return Result<RegistrationView>.Conflict("L'attestation de présence est disponible après votre passage à l'accueil, le jour de l'événement.");
+        }
+        return view;
+    }
+
+    public async Task<Result<RegistrationView>> SendCertificateAsync(string eventId, string registrationId, string? token, CancellationToken cancellationToken = default)
+    {
+        var view = await GetCertificateAsync(eventId, registrationId, token, cancellationToken);
+        if (view.IsSuccess && await store.GetEventAsync(eventId, cancellationToken) is { } evt && await store.GetRegistrationAsync(eventId, registrationId, cancellationToken) is { } reg)
+        {
+            await outbox.SendAsync(emails.CertificateLink(evt, reg), cancellationToken: cancellationToken);
+        }
+        return view;
+    }
+
     public async Task<Result<RegistrationView>> CancelWithTokenAsync(string eventId, string registrationId, string? token, CancellationToken cancellationToken = default)
     {
         var check = await GetForManageAsync(eventId, registrationId, token, cancellationToken);

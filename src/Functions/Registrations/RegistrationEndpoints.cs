@@ -19,6 +19,8 @@ public static class RegistrationEndpoints
         app.MapGet("/api/events/{eventId}/qr", GetFormQrCode);
         app.MapGet("/api/events/{eventId}/registrations/{registrationId}/manage", RegistrationPages.ShowManageAsync);
         app.MapPost("/api/events/{eventId}/registrations/{registrationId}/manage", RegistrationPages.CancelFromManageAsync);
+        app.MapGet("/api/events/{eventId}/registrations/{registrationId}/certificate", RegistrationPages.ShowCertificateAsync);
+        app.MapPost("/api/events/{eventId}/registrations/{registrationId}/certificate", RegistrationPages.SendCertificateAsync);
         StaffRegistrationEndpoints.Map(app, manage);
         RemindAttendeesTimer.Map(app);
         PurgeRegistrationsTimer.Map(app);

@@ -47,6 +47,39 @@ public static class RegistrationPages
         return view.IsSuccess ? Manage(view.Value!, token!, isNew: false, justCancelled: true) : InvalidLinkPage(view.Detail);
     }
 
+    internal static async Task<IResult> ShowCertificateAsync(string eventId, string registrationId, string? token, RegistrationService service, CancellationToken cancellationToken) =>
+        Certificate(await service.GetCertificateAsync(eventId, registrationId, token, cancellationToken), sent: false);
+
+    internal static async Task<IResult> SendCertificateAsync(string eventId, string registrationId, string? token, RegistrationService service, CancellationToken cancellationToken) =>
+        Certificate(await service.SendCertificateAsync(eventId, registrationId, token, cancellationToken), sent: true);
+
+    private static IResult Certificate(Result<RegistrationView> result, bool sent)
+    {
+        if (result.Kind == ResultKind.Conflict)
+        {
+            return Public("Attestation de présence", $"<p class=\"notice\">{Encode(result.Detail)}</p>", StatusCodes.Status409Conflict);
+        }
+        if (!result.IsSuccess)
+        {
+            return InvalidLinkPage(result.Detail);
+        }
+        var view = result.Value!;
+        var evt = view.Event;
+        var html = new StringBuilder();
+        if (sent)
+        {
+            html.Append("<p class=\"notice ok\" role=\"status\">Le lien vers cette attestation vous a été envoyé par e-mail.</p>");
+        }
+        html.Append("<p>La Coordination Nationale des Réseaux de Microstructures (CNRMS) atteste que <strong>")
+            .Append(Encode(view.FirstName)).Append(' ').Append(Encode(view.LastName)).Append("</strong> a participé à « ").Append(Encode(evt.Title)).Append(" », le ")
+            .Append(Encode(EventRules.FormatParis(evt.StartsAt, "dddd d MMMM yyyy"))).Append(", ").Append(Encode(evt.Venue)).Append(", ").Append(Encode(evt.Address)).Append(".</p>")
+            .Append("<p>Présence enregistrée à l'accueil le ").Append(Encode(EventRules.FormatParis(view.CheckedInAt!.Value))).Append(".</p>")
+            .Append("<p>Pour la CNRMS, l'équipe d'organisation.</p>")
+            .Append("<button type=\"button\" onclick=\"window.print()\">Imprimer ou enregistrer en PDF</button>")
+            .Append("<form method=\"post\"><button type=\"submit\" class=\"secondary\">Recevoir le lien par e-mail</button></form>");
+        return Public("Attestation de présence", html.ToString());
+    }
+
     private static IResult Form(EventSummary evt, RegistrationInput input, IReadOnlyDictionary<string, string[]>? errors)
     {
         var html = new StringBuilder();
@@ -113,7 +146,12 @@ public static class RegistrationPages
         };
         html.Append(message).Append(Practical(evt))
             .Append("<p>Inscription au nom de ").Append(Encode(view.FirstName)).Append(' ').Append(Encode(view.LastName)).Append(".</p>");
-        if (view.Status != RegistrationStatus.Cancelled)
+        if (view.CheckedInAt is not null)
+        {
+            html.Append("<p><a href=\"/api/events/").Append(Encode(evt.EventId)).Append("/registrations/").Append(Encode(view.RegistrationId))
+                .Append("/certificate?token=").Append(Uri.EscapeDataString(token)).Append("\">Votre attestation de présence</a></p>");
+        }
+        else if (view.Status != RegistrationStatus.Cancelled)
         {
             html.Append("<form method=\"post\" action=\"/api/events/").Append(Encode(evt.EventId)).Append("/registrations/").Append(Encode(view.RegistrationId))
                 .Append("/manage?token=").Append(Uri.EscapeDataString(token)).Append("\">")

@@ -64,4 +64,31 @@ public sealed class CheckinTests(Azurite azurite) : IClassFixture<Azurite>
         // Seats are untouched by the revocation (its write is ETag-checked against the counters).
         Assert.Equal(0, (await client.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}")).GetProperty("seatsLeft").GetInt32());
     }
+
+    [Fact]
+    public async Task AnAttendeeCheckedInGetsAPrintableCertificateOnceTheEventHasBegunAndCanHaveItEmailed()
+    {
+        await using var factory = new FunctionAppFactory(azurite);
+        var eventId = await CreateEventAsync(factory, capacity: 2);
+        using var client = factory.CreateClient();
+        using var staff = factory.CreateStaffClient();
+        var present = await RegisterAsync(client, eventId, Person("present@example.org", "Ambre"));
+        var absent = await RegisterAsync(client, eventId, Person("absent@example.org", "Basile"));
+        var certificate = PathOf(present.Body).Replace("/manage?", "/certificate?", StringComparison.Ordinal);
+        var link = await staff.GetFromJsonAsync<JsonElement>($"/api/manage/events/{eventId}/checkin-link");
+        var token = factory.Services.GetRequiredService<RegistrationTokens>().CheckinToken(eventId, present.Body.GetProperty("registrationId").GetString()!);
+
+        factory.Time.SetUtcNow(new DateTimeOffset(2026, 12, 15, 8, 0, 0, TimeSpan.Zero));
+        Assert.Equal(HttpStatusCode.Conflict, (await client.GetAsync(certificate)).StatusCode);
+        await client.PostAsJsonAsync($"/api/events/{eventId}/checkins", new { token, doorKey = DoorKey(link.GetProperty("url").GetString()!) });
+
+        var page = await client.GetStringAsync(certificate);
+        var emailed = await client.PostAsync(certificate, null);
+
+        Assert.Contains("atteste que <strong>Ambre Exemple</strong>", page, StringComparison.Ordinal);
+        Assert.Contains("certificate?token=", await client.GetStringAsync(PathOf(present.Body)), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, emailed.StatusCode);
+        Assert.Contains(await EmailsToAsync(factory, "present@example.org"), e => e.Message.Category == "registration-certificate");
+        Assert.Equal(HttpStatusCode.Conflict, (await client.GetAsync(PathOf(absent.Body).Replace("/manage?", "/certificate?", StringComparison.Ordinal))).StatusCode);
+    }
 }
