@@ -135,7 +135,8 @@ public sealed class RegistrationService(RegistrationStore store, EmailOutbox out
                     emailId = prepared[status] = await PrepareFirstEmailAsync(evt, reg, status, cancellationToken);
                 }
                 reg.Status = status;
-                var actions = new List<TableTransactionAction>();
+                // The event row first: a writer with stale counters fails on it (412), before any other row.
+                var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, evt, evt.ETag) };
                 if (status == RegistrationStatus.Confirmed)
                 {
                     reg.ConfirmedAt = now;
@@ -150,7 +151,6 @@ public sealed class RegistrationService(RegistrationStore store, EmailOutbox out
                     position = ++evt.Waiting;
                     actions.Add(new(TableTransactionActionType.Add, WaitRow(eventId, reg.WaitSequence.Value, reg.RegistrationId)));
                 }
-                actions.Add(new(TableTransactionActionType.UpdateReplace, evt, evt.ETag));
                 actions.Add(new(TableTransactionActionType.Add, reg));
                 actions.Add(new(TableTransactionActionType.Add, EmailIndexRow(eventId, reg.Email, reg.RegistrationId)));
                 actions.Add(new(TableTransactionActionType.Add, RegistrationStore.Marker(eventId, emailId).NewEntity()));
@@ -165,12 +165,16 @@ public sealed class RegistrationService(RegistrationStore store, EmailOutbox out
                 }
                 catch (TableTransactionFailedException ex) when (ex.Status == 409)
                 {
-                    // The same address registered meanwhile (a double click, a retried request).
+                    // The same address registered meanwhile (a double click, a retried request)...
                     if (await store.FindByEmailAsync(eventId, reg.Email, cancellationToken) is { } winner)
                     {
                         return Result<RegistrationOutcome>.Success(await ResendAsync(evt, winner, cancellationToken));
                     }
-                    throw;
+                    // ...or another instance took the same waitlist sequence number: read again.
+                    if (attempt >= MaxAttempts)
+                    {
+                        throw;
+                    }
                 }
             }
         }

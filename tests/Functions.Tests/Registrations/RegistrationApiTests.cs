@@ -30,6 +30,59 @@ public sealed class RegistrationApiTests(Azurite azurite) : IClassFixture<Azurit
     }
 
     [Fact]
+    public async Task TwoInstancesRegisteringAtOnceNeverOverbookBecauseTheCounterIsETagChecked()
+    {
+        // Two app instances share nothing but storage: their in-process queues do not see each other,
+        // so only the ETag on the event row keeps the count right.
+        await using var one = new FunctionAppFactory(azurite);
+        await using var two = new FunctionAppFactory(azurite);
+        var eventId = await CreateEventAsync(one, capacity: 5);
+        using var clientOne = one.CreateClient();
+        using var clientTwo = two.CreateClient();
+
+        var results = await Task.WhenAll(Enumerable.Range(1, 30).Select(i =>
+            RegisterAsync(i % 2 == 0 ? clientOne : clientTwo, eventId, Person($"instance{i}@example.org"))));
+
+        Assert.Equal(5, results.Count(r => r.Status == HttpStatusCode.Created));
+        Assert.Equal(25, results.Count(r => r.Status == HttpStatusCode.Accepted));
+        Assert.Equal(Enumerable.Range(1, 25), results.Where(r => r.Status == HttpStatusCode.Accepted).Select(r => r.Body.GetProperty("waitlistPosition").GetInt32()).Order());
+    }
+
+    [Fact]
+    public async Task CancellationsAndRegistrationsRacingOnTwoInstancesKeepTheSeatsFullAndPromoteInArrivalOrder()
+    {
+        await using var one = new FunctionAppFactory(azurite);
+        await using var two = new FunctionAppFactory(azurite);
+        var eventId = await CreateEventAsync(one, capacity: 3);
+        using var clientOne = one.CreateClient();
+        using var clientTwo = two.CreateClient();
+        var seated = new List<JsonElement>();
+        var waiting = new List<string>();
+        for (var i = 1; i <= 3; i++)
+        {
+            seated.Add((await RegisterAsync(clientOne, eventId, Person($"assis{i}@example.org"))).Body);
+        }
+        for (var i = 1; i <= 5; i++)
+        {
+            waiting.Add((await RegisterAsync(clientOne, eventId, Person($"attente{i}@example.org"))).Body.GetProperty("registrationId").GetString()!);
+        }
+
+        var cancels = seated.Select((s, i) => (i % 2 == 0 ? clientOne : clientTwo).PostAsync(PathOf(s), null));
+        var newcomers = Enumerable.Range(1, 4).Select(i => RegisterAsync(i % 2 == 0 ? clientOne : clientTwo, eventId, Person($"nouveau{i}@example.org")));
+        await Task.WhenAll(cancels.Cast<Task>().Concat(newcomers));
+
+        using var staff = one.CreateStaffClient();
+        var rows = (await staff.GetFromJsonAsync<JsonElement>($"/api/manage/events/{eventId}/registrations")).EnumerateArray().ToList();
+        var confirmed = rows.Where(r => r.GetProperty("status").GetString() == "Confirmed").Select(r => r.GetProperty("registrationId").GetString()).ToList();
+        Assert.Equal(3, confirmed.Count);
+        Assert.Equal(waiting.Take(3).Order(), confirmed.Order());
+        var summary = await clientTwo.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}");
+        Assert.Equal(0, summary.GetProperty("seatsLeft").GetInt32());
+        Assert.Equal(6, summary.GetProperty("waitlisted").GetInt32());
+        Assert.Equal(6, rows.Count(r => r.GetProperty("status").GetString() == "Waitlisted"));
+    }
+
+    [Fact]
     public async Task RegisteringTwiceWithTheSameAddressTakesNoSecondSeatAndSendsTheConfirmationAgain()
     {
         await using var factory = new FunctionAppFactory(azurite);
