@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.Serialization;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Azure;
 using Azure.Data.Tables;
@@ -17,17 +19,27 @@ public sealed record EventInput(
     int? Capacity,
     string? RegistrationOpensAt,
     string? RegistrationClosesAt,
-    string? ContactEmail);
+    string? ContactEmail,
+    IReadOnlyList<ExtraQuestion>? ExtraQuestions = null);
+
+// An organiser's own question on the form (e.g. "Atelier choisi l'après-midi"). Never for health
+// data: the accessibility-needs field is the one place for that, and it is purged first.
+public sealed record ExtraQuestion(string Id, string Label, bool Required = false);
 
 public sealed record ValidEvent(string Title, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Venue, string Address, int Capacity,
-    DateTimeOffset RegistrationOpensAt, DateTimeOffset RegistrationClosesAt, string ContactEmail);
+    DateTimeOffset RegistrationOpensAt, DateTimeOffset RegistrationClosesAt, string ContactEmail, IReadOnlyList<ExtraQuestion> ExtraQuestions);
 
 public static partial class EventRules
 {
     public static readonly TimeZoneInfo Paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
 
+    public const int MaxExtraQuestions = 5;
+
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{2,62}$")]
     private static partial Regex EventIdPattern();
+
+    [GeneratedRegex("^[a-z][a-zA-Z0-9]{0,30}$")]
+    private static partial Regex QuestionIdPattern();
 
     public static bool IsValidEventId(string? eventId) => eventId is not null && EventIdPattern().IsMatch(eventId);
 
@@ -67,11 +79,29 @@ public static partial class EventRules
         {
             errors.Add("registrationClosesAt", "Les inscriptions doivent être closes au plus tard à la fin de l'événement.");
         }
+        var questions = input.ExtraQuestions ?? [];
+        if (questions.Count > MaxExtraQuestions)
+        {
+            errors.Add("extraQuestions", $"Au plus {MaxExtraQuestions} questions supplémentaires.");
+        }
+        for (var i = 0; i < questions.Count; i++)
+        {
+            var q = questions[i];
+            if (q is null || !QuestionIdPattern().IsMatch(q.Id ?? "") || questions.Take(i).Any(o => o?.Id == q.Id))
+            {
+                errors.Add($"extraQuestions[{i}].id", "Identifiant de question : une lettre minuscule puis lettres et chiffres (31 au plus), unique dans l'événement.");
+            }
+            if (string.IsNullOrWhiteSpace(q?.Label) || q.Label.Trim().Length > 200)
+            {
+                errors.Add($"extraQuestions[{i}].label", "Intitulé de la question : obligatoire, 200 caractères au plus.");
+            }
+        }
         if (!errors.IsEmpty)
         {
             return errors;
         }
-        return Result<ValidEvent>.Success(new ValidEvent(title!, startsAt!.Value, endsAt!.Value, venue!, address!, input.Capacity!.Value, opensAt!.Value, closesAt!.Value, contact!));
+        return Result<ValidEvent>.Success(new ValidEvent(title!, startsAt!.Value, endsAt!.Value, venue!, address!, input.Capacity!.Value, opensAt!.Value, closesAt!.Value, contact!,
+            questions.Select(q => q with { Label = q.Label.Trim() }).ToList()));
     }
 
     public static string FormatParis(DateTimeOffset at, string format = "dddd d MMMM yyyy 'à' HH'h'mm") =>
@@ -126,6 +156,13 @@ public sealed class EventEntity : ITableEntity
     public DateTimeOffset RegistrationOpensAt { get; set; }
     public DateTimeOffset RegistrationClosesAt { get; set; }
     public string ContactEmail { get; set; } = "";
+    public string? ExtraQuestionsJson { get; set; }
+
+    [IgnoreDataMember]
+    public IReadOnlyList<ExtraQuestion> ExtraQuestions =>
+        ExtraQuestionsJson is { Length: > 0 } json ? JsonSerializer.Deserialize<List<ExtraQuestion>>(json, JsonOptions) ?? [] : [];
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
     // Counters, changed only together with the rows they count.
     public int Confirmed { get; set; }
@@ -156,16 +193,17 @@ public sealed class EventEntity : ITableEntity
         RegistrationOpensAt = input.RegistrationOpensAt;
         RegistrationClosesAt = input.RegistrationClosesAt;
         ContactEmail = input.ContactEmail;
+        ExtraQuestionsJson = input.ExtraQuestions.Count == 0 ? null : JsonSerializer.Serialize(input.ExtraQuestions, JsonOptions);
     }
 }
 
 public sealed record EventSummary(string EventId, string Title, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Venue, string Address,
-    int Capacity, int SeatsLeft, int Waitlisted, DateTimeOffset RegistrationOpensAt, DateTimeOffset RegistrationClosesAt, string ContactEmail, string RegistrationState)
+    int Capacity, int SeatsLeft, int Waitlisted, DateTimeOffset RegistrationOpensAt, DateTimeOffset RegistrationClosesAt, string ContactEmail, string RegistrationState, IReadOnlyList<ExtraQuestion> ExtraQuestions)
 {
     public static EventSummary From(EventEntity e, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(e);
         var state = now < e.RegistrationOpensAt ? "notOpenYet" : now >= e.RegistrationClosesAt ? "closed" : e.SeatsLeft > 0 ? "open" : "waitlist";
-        return new(e.EventId, e.Title, e.StartsAt, e.EndsAt, e.Venue, e.Address, e.Capacity, e.SeatsLeft, e.Waiting, e.RegistrationOpensAt, e.RegistrationClosesAt, e.ContactEmail, state);
+        return new(e.EventId, e.Title, e.StartsAt, e.EndsAt, e.Venue, e.Address, e.Capacity, e.SeatsLeft, e.Waiting, e.RegistrationOpensAt, e.RegistrationClosesAt, e.ContactEmail, state, e.ExtraQuestions);
     }
 }

@@ -17,14 +17,18 @@ public sealed record RegistrationInput
     public string? AccessibilityNeeds { get; init; }
     public bool NewsletterOptIn { get; init; }
     public string? Website { get; init; }
+
+    // Answers to the event's extra questions, by question id.
+    public IReadOnlyDictionary<string, string?>? Answers { get; init; }
 }
 
-public sealed record ValidRegistration(string FirstName, string LastName, string Email, string Profession, string Organisation, string Region, string? AccessibilityNeeds, bool NewsletterOptIn);
+public sealed record ValidRegistration(string FirstName, string LastName, string Email, string Profession, string Organisation, string Region, string? AccessibilityNeeds, bool NewsletterOptIn,
+    IReadOnlyDictionary<string, string> Answers);
 
 public static class RegistrationRules
 {
     // Messages a person reads next to the field, in the form's order.
-    public static Result<ValidRegistration> Validate(RegistrationInput? input)
+    public static Result<ValidRegistration> Validate(RegistrationInput? input, IReadOnlyList<ExtraQuestion>? questions = null)
     {
         input ??= new RegistrationInput();
         var errors = new ValidationErrors();
@@ -61,13 +65,33 @@ public static class RegistrationRules
         {
             errors.Add("accessibilityNeeds", "Décrivez vos besoins d'accessibilité en 1 000 caractères au plus.");
         }
+        var answers = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var question in questions ?? [])
+        {
+            var answer = input.Answers?.GetValueOrDefault(question.Id)?.Trim();
+            if (question.Required && string.IsNullOrEmpty(answer))
+            {
+                errors.Add(AnswerField(question.Id), $"Répondez à la question « {question.Label} ».");
+            }
+            else if (answer is { Length: > 1000 })
+            {
+                errors.Add(AnswerField(question.Id), "Répondez en 1 000 caractères au plus.");
+            }
+            else if (!string.IsNullOrEmpty(answer))
+            {
+                answers[question.Id] = answer;
+            }
+        }
         if (!errors.IsEmpty)
         {
             return errors;
         }
         return Result<ValidRegistration>.Success(new ValidRegistration(firstName!, lastName!, EmailAddresses.Normalize(email!), input.Profession!, organisation!, input.Region!,
-            string.IsNullOrEmpty(needs) ? null : needs, input.NewsletterOptIn));
+            string.IsNullOrEmpty(needs) ? null : needs, input.NewsletterOptIn, answers));
     }
+
+    // The field name of an extra question, in errors and in the form.
+    public static string AnswerField(string questionId) => "answers." + questionId;
 
     private static string? Name(ValidationErrors errors, string field, string? value, string what)
     {
@@ -104,6 +128,7 @@ public sealed class RegistrationEntity : ITableEntity
     public string Region { get; set; } = "";
     public string? AccessibilityNeeds { get; set; }
     public bool NewsletterOptIn { get; set; }
+    public string? AnswersJson { get; set; }
 
     // "public" (the form or API) or "staff" (registered on someone's behalf).
     public string Source { get; set; } = "public";

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using CsvHelper;
 using CsvHelper.Configuration;
 using Microstructures.Core.Common;
@@ -7,7 +8,7 @@ using Microstructures.Core.Common;
 namespace Microstructures.Core.Registrations;
 
 public sealed record RegistrationRow(string RegistrationId, string Status, string FirstName, string LastName, string Email, string Profession, string ProfessionLabel,
-    string Organisation, string Region, string? AccessibilityNeeds, bool NewsletterOptIn, string Source, DateTimeOffset CreatedAt, DateTimeOffset? CancelledAt, DateTimeOffset? CheckedInAt);
+    string Organisation, string Region, string? AccessibilityNeeds, bool NewsletterOptIn, string Source, DateTimeOffset CreatedAt, DateTimeOffset? CancelledAt, DateTimeOffset? CheckedInAt, IReadOnlyDictionary<string, string> Answers);
 
 public sealed record RegistrationCounts(int Capacity, int Confirmed, int Waitlisted, int Cancelled, int CheckedIn,
     IReadOnlyDictionary<string, int> ConfirmedByProfession, IReadOnlyDictionary<string, int> ConfirmedByRegion);
@@ -28,6 +29,17 @@ public sealed class RegistrationReports(RegistrationStore store)
             .Select(ToRow)
             .ToList();
         return Result<IReadOnlyList<RegistrationRow>>.Success(rows);
+    }
+
+    public async Task<Result<byte[]>> ExportCsvAsync(string eventId, CancellationToken cancellationToken = default)
+    {
+        var evt = EventRules.IsValidEventId(eventId) ? await store.GetEventAsync(eventId, cancellationToken) : null;
+        if (evt is null)
+        {
+            return Result<byte[]>.NotFound("Cet événement n'existe pas.");
+        }
+        var rows = (await store.ListRegistrationsAsync(eventId, cancellationToken)).OrderBy(r => r.CreatedAt).Select(ToRow);
+        return Result<byte[]>.Success(ToCsv(rows, evt.ExtraQuestions));
     }
 
     public async Task<Result<RegistrationCounts>> CountAsync(string eventId, CancellationToken cancellationToken = default)
@@ -56,8 +68,9 @@ public sealed class RegistrationReports(RegistrationStore store)
     }
 
     // UTF-8 with BOM and ';' so that a double click opens it cleanly in French Excel.
-    public static byte[] ToCsv(IEnumerable<RegistrationRow> rows)
+    public static byte[] ToCsv(IEnumerable<RegistrationRow> rows, IReadOnlyList<ExtraQuestion>? questions = null)
     {
+        questions ??= [];
         using var stream = new MemoryStream();
         using (var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true)))
         using (var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.GetCultureInfo("fr-FR")) { Delimiter = ";", InjectionOptions = InjectionOptions.Escape }))
@@ -65,6 +78,10 @@ public sealed class RegistrationReports(RegistrationStore store)
             foreach (var header in new[] { "Statut", "Prénom", "Nom", "E-mail", "Profession", "Structure", "Région", "Besoins d'accessibilité", "Lettre d'information", "Origine", "Inscrit le", "Annulé le", "Présent" })
             {
                 csv.WriteField(header);
+            }
+            foreach (var question in questions)
+            {
+                csv.WriteField(question.Label);
             }
             csv.NextRecord();
             foreach (var r in rows)
@@ -82,6 +99,10 @@ public sealed class RegistrationReports(RegistrationStore store)
                 csv.WriteField(EventRules.FormatParis(r.CreatedAt, "dd/MM/yyyy HH:mm"));
                 csv.WriteField(r.CancelledAt is { } c ? EventRules.FormatParis(c, "dd/MM/yyyy HH:mm") : "");
                 csv.WriteField(r.CheckedInAt is not null ? "oui" : "");
+                foreach (var question in questions)
+                {
+                    csv.WriteField(r.Answers.GetValueOrDefault(question.Id) ?? "");
+                }
                 csv.NextRecord();
             }
         }
@@ -100,5 +121,6 @@ public sealed class RegistrationReports(RegistrationStore store)
 
     private static RegistrationRow ToRow(RegistrationEntity r) =>
         new(r.RegistrationId, r.Status, r.FirstName, r.LastName, r.Email, r.Profession, Professions.Label(r.Profession), r.Organisation, r.Region,
-            r.AccessibilityNeeds, r.NewsletterOptIn, r.Source, r.CreatedAt, r.CancelledAt, r.CheckedInAt);
+            r.AccessibilityNeeds, r.NewsletterOptIn, r.Source, r.CreatedAt, r.CancelledAt, r.CheckedInAt,
+            r.AnswersJson is { Length: > 0 } json ? JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [] : new Dictionary<string, string>());
 }

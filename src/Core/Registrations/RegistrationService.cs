@@ -89,17 +89,17 @@ public sealed class RegistrationService(RegistrationStore store, EmailOutbox out
             logger.LogWarning("Discarded a registration for {EventId}: honeypot filled", eventId);
             return Result<RegistrationOutcome>.Success(RegistrationOutcome.Discarded);
         }
-        var validation = RegistrationRules.Validate(input);
-        if (!validation.IsSuccess)
-        {
-            return Result<RegistrationOutcome>.Invalid(validation.Errors);
-        }
-        var valid = validation.Value!;
         var evt = EventRules.IsValidEventId(eventId) ? await store.GetEventAsync(eventId, cancellationToken) : null;
         if (evt is null)
         {
             return Result<RegistrationOutcome>.NotFound("Cet événement n'existe pas.");
         }
+        var validation = RegistrationRules.Validate(input, evt.ExtraQuestions);
+        if (!validation.IsSuccess)
+        {
+            return Result<RegistrationOutcome>.Invalid(validation.Errors);
+        }
+        var valid = validation.Value!;
         var now = time.GetUtcNow();
         if (source == "public" && now < evt.RegistrationOpensAt)
         {
@@ -303,16 +303,17 @@ public sealed class RegistrationService(RegistrationStore store, EmailOutbox out
     // uniqueness row in the same transaction (409 when the new address is registered already).
     public async Task<Result<RegistrationView>> EditAsync(string eventId, string registrationId, RegistrationInput? input, CancellationToken cancellationToken = default)
     {
-        var validation = RegistrationRules.Validate(input);
+        var evt = EventRules.IsValidEventId(eventId) && RegistrationStore.IsSafeId(registrationId) ? await store.GetEventAsync(eventId, cancellationToken) : null;
+        if (evt is null)
+        {
+            return Result<RegistrationView>.NotFound("Cette inscription n'existe pas.");
+        }
+        var validation = RegistrationRules.Validate(input, evt.ExtraQuestions);
         if (!validation.IsSuccess)
         {
             return Result<RegistrationView>.Invalid(validation.Errors);
         }
         var valid = validation.Value!;
-        if (!EventRules.IsValidEventId(eventId) || !RegistrationStore.IsSafeId(registrationId))
-        {
-            return Result<RegistrationView>.NotFound("Cette inscription n'existe pas.");
-        }
         for (var attempt = 1; ; attempt++)
         {
             var reg = await store.GetRegistrationAsync(eventId, registrationId, cancellationToken);
@@ -328,6 +329,7 @@ public sealed class RegistrationService(RegistrationStore store, EmailOutbox out
             }
             (reg.FirstName, reg.LastName, reg.Email, reg.Profession, reg.Organisation, reg.Region, reg.AccessibilityNeeds, reg.NewsletterOptIn) =
                 (valid.FirstName, valid.LastName, valid.Email, valid.Profession, valid.Organisation, valid.Region, valid.AccessibilityNeeds, valid.NewsletterOptIn);
+            reg.AnswersJson = AnswersJson(valid);
             actions.Add(new(TableTransactionActionType.UpdateReplace, reg, reg.ETag));
             try
             {
@@ -454,10 +456,14 @@ public sealed class RegistrationService(RegistrationStore store, EmailOutbox out
             Region = valid.Region,
             AccessibilityNeeds = valid.AccessibilityNeeds,
             NewsletterOptIn = valid.NewsletterOptIn,
+            AnswersJson = AnswersJson(valid),
             Source = source,
             CreatedAt = now,
         };
     }
+
+    private static string? AnswersJson(ValidRegistration valid) =>
+        valid.Answers.Count == 0 ? null : System.Text.Json.JsonSerializer.Serialize(valid.Answers);
 
     private static TableEntity WaitRow(string eventId, long sequence, string registrationId) =>
         new(eventId, RegistrationStore.WaitRowKey(sequence)) { ["RegistrationId"] = registrationId };

@@ -28,6 +28,8 @@ public sealed record RegistrationForm(RegistrationInput Input)
                 AccessibilityNeeds = Field("accessibilityNeeds"),
                 NewsletterOptIn = Field("newsletterOptIn") is "on" or "true" or "1",
                 Website = Field("website"),
+                Answers = form.Keys.Where(k => k.StartsWith("answers.", StringComparison.Ordinal))
+                    .ToDictionary(k => k["answers.".Length..], k => (string?)form[k].ToString(), StringComparer.Ordinal),
             });
         }
         // Buffered (a registration is small): a chunked body has no Content-Length but may still hold JSON.

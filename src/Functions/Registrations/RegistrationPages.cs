@@ -112,6 +112,15 @@ public static class RegistrationPages
         Select(html, errors, "profession", "Profession", input.Profession, Professions.All.Select(p => (p.Code, p.Label)));
         Input(html, errors, "organisation", "Structure", input.Organisation, "text", "organization", "Cabinet, réseau, association, institution…");
         Select(html, errors, "region", "Région", input.Region, Regions.All.Select(r => (r, r)));
+        foreach (var question in evt.ExtraQuestions)
+        {
+            var field = RegistrationRules.AnswerField(question.Id);
+            html.Append("<label for=\"").Append(field).Append("\">").Append(Encode(question.Label)).Append(question.Required ? "" : " (facultatif)").Append("</label>");
+            FieldError(html, errors, field);
+            html.Append("<input id=\"").Append(field).Append("\" name=\"").Append(field).Append("\" type=\"text\" value=\"")
+                .Append(Encode(input.Answers?.GetValueOrDefault(question.Id))).Append('"').Append(question.Required ? " required" : "")
+                .Append(Describedby(errors, field, false)).Append(Invalid(errors, field)).Append('>');
+        }
         html.Append("<label for=\"accessibilityNeeds\">Besoins d'accessibilité (facultatif)</label>")
             .Append("<p class=\"hint\" id=\"accessibilityNeeds-hint\">Par exemple : accès en fauteuil, boucle magnétique. Utilisé seulement pour organiser votre accueil, jamais envoyé par e-mail, et effacé en premier après l'événement.</p>");
         FieldError(html, errors, "accessibilityNeeds");

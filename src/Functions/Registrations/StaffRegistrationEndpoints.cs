@@ -30,8 +30,8 @@ public static class StaffRegistrationEndpoints
         RegistrationHttp.Map(await service.RegisterAsync(eventId, form.Input, "staff", cancellationToken), RegistrationHttp.RegistrationAnswer);
 
     internal static async Task<IResult> ExportAsync(string eventId, RegistrationReports reports, CancellationToken cancellationToken) =>
-        RegistrationHttp.Map(await reports.ListAsync(eventId, null, cancellationToken),
-            rows => TypedResults.File(RegistrationReports.ToCsv(rows), "text/csv; charset=utf-8", $"inscriptions-{eventId}.csv"));
+        RegistrationHttp.Map(await reports.ExportCsvAsync(eventId, cancellationToken),
+            csv => TypedResults.File(csv, "text/csv; charset=utf-8", $"inscriptions-{eventId}.csv"));
 
     internal static async Task<IResult> CountAsync(string eventId, RegistrationReports reports, CancellationToken cancellationToken) =>
         RegistrationHttp.Map(await reports.CountAsync(eventId, cancellationToken), counts => TypedResults.Ok(counts));

@@ -107,4 +107,37 @@ public sealed class EventManagementTests(Azurite azurite) : IClassFixture<Azurit
         Assert.Contains(list.EnumerateArray(), e => e.GetProperty("eventId").GetString() == eventId);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/manage/event-list")).StatusCode);
     }
+
+    [Fact]
+    public async Task AnEventsOwnQuestionIsAskedOnTheFormRequiredWhenSaidAndExported()
+    {
+        await using var factory = new FunctionAppFactory(azurite);
+        using var staff = factory.CreateStaffClient();
+        using var client = factory.CreateClient(new() { AllowAutoRedirect = false });
+        var eventId = "jnm-questions";
+        var definition = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(Event(10)))!.AsObject();
+        definition["extraQuestions"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["id"] = "atelier", ["label"] = "Atelier de l'après-midi", ["required"] = true });
+        var badDefinition = System.Text.Json.Nodes.JsonNode.Parse(definition.ToJsonString())!.AsObject();
+        badDefinition["extraQuestions"]![0]!["id"] = "Atelier choisi";
+
+        var refused = await staff.PutAsJsonAsync($"/api/manage/events/{eventId}", badDefinition);
+        (await staff.PutAsJsonAsync($"/api/manage/events/{eventId}", definition)).EnsureSuccessStatusCode();
+        var form = await client.GetStringAsync($"/api/events/{eventId}/register");
+        var unanswered = await client.PostAsJsonAsync($"/api/events/{eventId}/registrations", Person("question@example.org"));
+        var posted = await client.PostAsync($"/api/events/{eventId}/register", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["firstName"] = "Inès", ["lastName"] = "Exemple", ["email"] = "ines@example.org", ["profession"] = "travailleur-social",
+            ["organisation"] = "Association Exemple", ["region"] = "Bretagne", ["answers.atelier"] = "Atelier B", ["website"] = "",
+        }));
+        var csv = System.Text.Encoding.UTF8.GetString(await staff.GetByteArrayAsync($"/api/manage/events/{eventId}/registrations.csv"));
+
+        Assert.True((await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("extraQuestions[0].id", out _));
+        Assert.Contains("<label for=\"answers.atelier\">", form, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, unanswered.StatusCode);
+        Assert.True((await unanswered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("answers.atelier", out _));
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        Assert.Contains("/manage?token=", posted.Headers.Location!.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Atelier de l'après-midi", csv.Split("\r\n")[0], StringComparison.Ordinal);
+        Assert.EndsWith(";Atelier B", csv.Split("\r\n")[1], StringComparison.Ordinal);
+    }
 }
