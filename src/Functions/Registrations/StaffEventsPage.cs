@@ -33,6 +33,7 @@ public static class StaffEventsPage
             <label for="ev-registrationOpensAt">Ouverture des inscriptions</label><input id="ev-registrationOpensAt" type="datetime-local" required>
             <label for="ev-registrationClosesAt">Clôture des inscriptions</label><input id="ev-registrationClosesAt" type="datetime-local" required>
             <label for="ev-contactEmail">E-mail de contact des organisateurs</label><input id="ev-contactEmail" type="email" required>
+            <label for="ev-questions">Questions supplémentaires (facultatif)</label><p class="hint" id="ev-questions-hint">Une par ligne : identifiant | intitulé | obligatoire (ex. atelier | Atelier de l'après-midi | obligatoire). Jamais de question de santé.</p><textarea id="ev-questions" rows="3" aria-describedby="ev-questions-hint"></textarea>
             <button type="submit">Enregistrer l'événement</button></form></section>
             <section id="detail" hidden aria-labelledby="detail-title"><h2 id="detail-title">Inscriptions</h2>
             <p id="links"></p><div id="counts"></div>
@@ -73,6 +74,7 @@ public static class StaffEventsPage
               current = eventId;
               $("ev-id").value = eventId;
               for (const f of fields) $("ev-" + f).value = /At$/.test(f) ? local(e[f]) : e[f];
+              $("ev-questions").value = (e.extraQuestions || []).map(q => `${q.id} | ${q.label}${q.required ? " | obligatoire" : ""}`).join("\n");
               $("detail").hidden = false;
               $("detail-title").textContent = "Inscriptions — " + e.title;
               $("links").innerHTML = `Formulaire public : <a href="/api/events/${escapeHtml(eventId)}/register">/api/events/${escapeHtml(eventId)}/register</a> — <a href="/api/events/${escapeHtml(eventId)}/qr">code QR à imprimer</a>`;
@@ -102,6 +104,8 @@ public static class StaffEventsPage
             $("event-form").addEventListener("submit", async ev => {
               ev.preventDefault();
               const body = Object.fromEntries(fields.map(f => [f, f === "capacity" ? Number($("ev-" + f).value) : $("ev-" + f).value]));
+              body.extraQuestions = $("ev-questions").value.split("\n").map(l => l.split("|").map(p => p.trim())).filter(p => p[0])
+                .map(([id, label, required]) => ({ id, label: label || "", required: required === "obligatoire" }));
               const id = $("ev-id").value.trim();
               const r = await api(`/api/manage/events/${encodeURIComponent(id)}`, { method: "PUT", json: body });
               showMessage(r.ok ? "Événement enregistré." : await problemText(r), r.ok ? "ok" : "danger");

@@ -37,4 +37,41 @@ public sealed class StaffEventsPageInBrowserTests(Azurite azurite, Browser brows
         Assert.Contains("Psychologue : 1", await page.Locator("#counts").TextContentAsync(), StringComparison.Ordinal);
         Assert.Equal("page", await page.Locator("nav.staff a[href='/api/manage/events']").GetAttributeAsync("aria-current"));
     }
+
+    [Fact]
+    public async Task TheStaffCreateAnEventWithAQuestionFromThePageAndEditingItKeepsTheQuestion()
+    {
+        await using var app = new KestrelApp(azurite);
+        app.StartServer();
+        using var http = new HttpClient { BaseAddress = app.BaseUrl };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", KestrelApp.StaffKey);
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(new Uri(app.BaseUrl, "api/manage/events").ToString());
+        await page.FillAsync("#staff-key", KestrelApp.StaffKey);
+        await page.Keyboard.PressAsync("Enter");
+
+        await page.FillAsync("#ev-id", "journee-metz");
+        await page.FillAsync("#ev-title", "Journée Grand Est");
+        await page.FillAsync("#ev-startsAt", "2030-06-02T09:00");
+        await page.FillAsync("#ev-endsAt", "2030-06-02T17:00");
+        await page.FillAsync("#ev-venue", "Salle Exemple");
+        await page.FillAsync("#ev-address", "1 rue Exemple, 57000 Metz");
+        await page.FillAsync("#ev-capacity", "80");
+        await page.FillAsync("#ev-registrationOpensAt", "2030-04-01T09:00");
+        await page.FillAsync("#ev-registrationClosesAt", "2030-05-30T18:00");
+        await page.FillAsync("#ev-contactEmail", "contact@example.org");
+        await page.FillAsync("#ev-questions", "atelier | Atelier de l'après-midi | obligatoire");
+        await page.ClickAsync("#event-form button[type=submit]");
+        await page.Locator("#staff-message", new() { HasText = "Événement enregistré." }).WaitForAsync();
+        await page.FillAsync("#ev-capacity", "90");
+        await page.ClickAsync("#event-form button[type=submit]");
+        await page.Locator("#events td", new() { HasText = "90" }).First.WaitForAsync();
+
+        var saved = await http.GetFromJsonAsync<System.Text.Json.JsonElement>("api/events/journee-metz");
+        Assert.Equal(90, saved.GetProperty("capacity").GetInt32());
+        Assert.Equal(new DateTimeOffset(2030, 6, 2, 7, 0, 0, TimeSpan.Zero), saved.GetProperty("startsAt").GetDateTimeOffset());
+        var question = Assert.Single(saved.GetProperty("extraQuestions").EnumerateArray());
+        Assert.Equal("atelier", question.GetProperty("id").GetString());
+        Assert.True(question.GetProperty("required").GetBoolean());
+    }
 }
