@@ -41,7 +41,7 @@ public static class StaffEventsPage
             <p id="door-link"></p>
             <form id="search-form" role="search"><label for="search">Rechercher (nom, e-mail, structure)</label><input id="search" type="search"><button type="submit">Rechercher</button></form>
             <table><thead><tr><th scope="col">Nom</th><th scope="col">E-mail</th><th scope="col">Profession</th><th scope="col">Région</th><th scope="col">Statut</th><th scope="col">Action</th></tr></thead><tbody id="registrations"></tbody></table>
-            <h3>Inscrire une personne (appel téléphonique)</h3>
+            <h3 id="behalf-title">Inscrire une personne (appel téléphonique)</h3>
             <form id="behalf-form">
             <label for="b-firstName">Prénom</label><input id="b-firstName" type="text" required>
             <label for="b-lastName">Nom</label><input id="b-lastName" type="text" required>
@@ -49,7 +49,13 @@ public static class StaffEventsPage
             <label for="b-profession">Profession</label><select id="b-profession">PROFESSIONS</select>
             <label for="b-organisation">Structure</label><input id="b-organisation" type="text" required>
             <label for="b-region">Région</label><select id="b-region">REGIONS</select>
-            <button type="submit">Inscrire</button></form></section>
+            <button type="submit" id="behalf-submit">Inscrire</button> <button type="button" class="secondary" id="behalf-reset" hidden>Abandonner la modification</button></form>
+            <h3>Message des organisateurs</h3>
+            <form id="message-form">
+            <label for="m-subject">Objet</label><input id="m-subject" type="text" maxlength="150" required>
+            <label for="m-body">Message</label><p class="hint" id="m-body-hint">Texte simple ; jamais de donnée de santé.</p><textarea id="m-body" rows="5" aria-describedby="m-body-hint" required></textarea>
+            <label for="m-audience">Destinataires</label><select id="m-audience"><option value="confirmed">Places confirmées</option><option value="all">Confirmées et liste d'attente</option></select>
+            <button type="submit">Envoyer le message</button></form></section>
             """;
         var body = Body
             .Replace("PROFESSIONS", string.Concat(Professions.All.Select(p => $"<option value=\"{PageLayout.Encode(p.Code)}\">{PageLayout.Encode(p.Label)}</option>")), StringComparison.Ordinal)
@@ -59,7 +65,9 @@ public static class StaffEventsPage
             const $ = id => document.getElementById(id);
             const status = { Confirmed: "confirmé", Waitlisted: "liste d'attente", Cancelled: "annulé" };
             const fields = ["title", "startsAt", "endsAt", "venue", "address", "capacity", "registrationOpensAt", "registrationClosesAt", "contactEmail"];
-            let current = null;
+            let current = null, registrations = [], editing = null;
+            const personFields = ["firstName", "lastName", "email", "profession", "organisation", "region"];
+            function stopEditing() { editing = null; $("behalf-form").reset(); $("behalf-title").textContent = "Inscrire une personne (appel téléphonique)"; $("behalf-submit").textContent = "Inscrire"; $("behalf-reset").hidden = true; }
             const paris = iso => new Date(iso).toLocaleString("fr-FR", { timeZone: "Europe/Paris", dateStyle: "medium", timeStyle: "short" });
             const local = iso => new Date(iso).toLocaleString("sv-SE", { timeZone: "Europe/Paris" }).slice(0, 16).replace(" ", "T");
             async function loadEvents() {
@@ -89,11 +97,22 @@ public static class StaffEventsPage
               const c = await counts.json();
               const group = (title, o) => `<h3>${title}</h3><ul>${Object.entries(o).map(([k, v]) => `<li>${escapeHtml(k)} : ${v}</li>`).join("") || "<li>—</li>"}</ul>`;
               $("counts").innerHTML = `<p>${c.confirmed} confirmé(s) sur ${c.capacity} places, ${c.waitlisted} en liste d'attente, ${c.cancelled} annulation(s), ${c.checkedIn} présent(s).</p>` + group("Par profession (confirmés)", c.confirmedByProfession) + group("Par région (confirmés)", c.confirmedByRegion);
-              $("registrations").innerHTML = (await list.json()).map(r => `<tr><td>${escapeHtml(r.firstName + " " + r.lastName)}</td><td>${escapeHtml(r.email)}</td><td>${escapeHtml(r.professionLabel)}</td><td>${escapeHtml(r.region)}</td><td>${status[r.status]}</td><td>${r.status === "Cancelled" ? "" : `<button type="button" class="secondary" data-cancel="${r.registrationId}">Annuler</button>`}</td></tr>`).join("");
+              registrations = await list.json();
+              $("registrations").innerHTML = registrations.map(r => `<tr><td>${escapeHtml(r.firstName + " " + r.lastName)}</td><td>${escapeHtml(r.email)}</td><td>${escapeHtml(r.professionLabel)}</td><td>${escapeHtml(r.region)}</td><td>${status[r.status]}</td><td>${r.status === "Cancelled" ? "" : `<button type="button" class="secondary" data-edit="${r.registrationId}">Modifier</button> <button type="button" class="secondary" data-cancel="${r.registrationId}">Annuler</button>`}</td></tr>`).join("");
             }
             document.addEventListener("click", async ev => {
               const link = ev.target.closest("[data-event]");
               if (link) { ev.preventDefault(); await select(link.dataset.event); }
+              const edit = ev.target.closest("[data-edit]");
+              if (edit) {
+                const r = registrations.find(x => x.registrationId === edit.dataset.edit);
+                editing = r;
+                for (const f of personFields) $("b-" + f).value = r[f];
+                $("behalf-title").textContent = "Modifier l'inscription de " + r.firstName + " " + r.lastName;
+                $("behalf-submit").textContent = "Enregistrer la modification";
+                $("behalf-reset").hidden = false;
+                $("b-firstName").focus();
+              }
               const cancel = ev.target.closest("[data-cancel]");
               if (cancel && confirm("Annuler cette inscription ? La place ira à la première personne en attente.")) {
                 const r = await api(`/api/manage/events/${current}/registrations/${cancel.dataset.cancel}/cancel`, { method: "POST" });
@@ -111,10 +130,26 @@ public static class StaffEventsPage
               showMessage(r.ok ? "Événement enregistré." : await problemText(r), r.ok ? "ok" : "danger");
               if (r.ok) { await loadEvents(); await select(id); }
             });
+            $("behalf-reset").addEventListener("click", stopEditing);
+            $("message-form").addEventListener("submit", async ev => {
+              ev.preventDefault();
+              if (!confirm("Envoyer ce message par e-mail aux destinataires choisis ?")) return;
+              const r = await api(`/api/manage/events/${current}/messages`, { method: "POST", json: { subject: $("m-subject").value, body: $("m-body").value, audience: $("m-audience").value } });
+              const b = r.ok ? await r.json() : null;
+              showMessage(r.ok ? `Message envoyé à ${b.recipients} personne(s)` + (b.alreadySent ? ` (${b.alreadySent} l'avaient déjà reçu).` : ".") : await problemText(r), r.ok ? "ok" : "danger");
+            });
             $("search-form").addEventListener("submit", ev => { ev.preventDefault(); loadRegistrations(); });
             $("behalf-form").addEventListener("submit", async ev => {
               ev.preventDefault();
-              const json = Object.fromEntries(["firstName", "lastName", "email", "profession", "organisation", "region"].map(f => [f, $("b-" + f).value]));
+              const json = Object.fromEntries(personFields.map(f => [f, $("b-" + f).value]));
+              if (editing) {
+                // Keep what this form does not show.
+                Object.assign(json, { accessibilityNeeds: editing.accessibilityNeeds, newsletterOptIn: editing.newsletterOptIn, answers: editing.answers });
+                const r = await api(`/api/manage/events/${current}/registrations/${editing.registrationId}`, { method: "PUT", json });
+                showMessage(r.ok ? "Inscription modifiée." : await problemText(r), r.ok ? "ok" : "danger");
+                if (r.ok) stopEditing();
+                return loadRegistrations();
+              }
               const r = await api(`/api/manage/events/${current}/registrations`, { method: "POST", json });
               const b = r.ok ? await r.json() : null;
               showMessage(r.ok ? (b.alreadyRegistered ? "Déjà inscrit·e : confirmation renvoyée." : b.status === "Confirmed" ? "Inscription confirmée, e-mail envoyé." : `Liste d'attente, position ${b.waitlistPosition}.`) : await problemText(r), r.ok ? "ok" : "danger");

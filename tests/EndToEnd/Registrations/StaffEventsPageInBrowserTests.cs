@@ -36,6 +36,14 @@ public sealed class StaffEventsPageInBrowserTests(Azurite azurite, Browser brows
         Assert.Contains("1 confirmé(s) sur 50 places", await page.Locator("#counts").TextContentAsync(), StringComparison.Ordinal);
         Assert.Contains("Psychologue : 1", await page.Locator("#counts").TextContentAsync(), StringComparison.Ordinal);
         Assert.Equal("page", await page.Locator("nav.staff a[href='/api/manage/events']").GetAttributeAsync("aria-current"));
+
+        await page.Locator("#registrations tr", new() { HasText = "Yanis Exemple" }).GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Modifier" }).ClickAsync();
+        await page.FillAsync("#b-organisation", "Réseau corrigé");
+        await page.ClickAsync("#behalf-submit");
+        await page.Locator("#staff-message", new() { HasText = "Inscription modifiée." }).WaitForAsync();
+        var rows = await http.GetFromJsonAsync<System.Text.Json.JsonElement>("api/manage/events/journee-staff/registrations");
+        Assert.Equal("Réseau corrigé", rows[0].GetProperty("organisation").GetString());
+        Assert.Equal("yanis@example.org", rows[0].GetProperty("email").GetString());
     }
 
     [Fact]
