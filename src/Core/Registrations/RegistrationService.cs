@@ -429,8 +429,9 @@ public sealed class RegistrationService(RegistrationStore store, EmailOutbox out
         var message = existing.Status == RegistrationStatus.Confirmed ? emails.Confirmation(evt, existing, promoted: false) : emails.Waitlisted(evt, existing);
         await outbox.SendAsync(message, cancellationToken: cancellationToken);
         logger.LogInformation("Registration {RegistrationId} for {EventId} asked again: confirmation re-sent", existing.RegistrationId, evt.EventId);
-        return new RegistrationOutcome(RegistrationOutcomeKind.AlreadyRegistered, existing.RegistrationId, existing.Status, position,
-            emails.ManageLink(evt.EventId, existing.RegistrationId).ToString());
+        // No manage link in the answer: whoever typed this address may not own it. The link goes to
+        // the address, in the e-mail sent again.
+        return new RegistrationOutcome(RegistrationOutcomeKind.AlreadyRegistered, existing.RegistrationId, existing.Status, position, ManageUrl: null);
     }
 
     private async Task<string> PrepareFirstEmailAsync(EventEntity evt, RegistrationEntity reg, string status, CancellationToken cancellationToken)

@@ -27,6 +27,8 @@ public static class RegistrationPages
         return result.Kind switch
         {
             ResultKind.Success when result.Value!.ManageUrl is { } url => TypedResults.Redirect(url + "&nouveau=1"),
+            ResultKind.Success when result.Value!.Kind == RegistrationOutcomeKind.AlreadyRegistered => Public("Déjà inscrit·e",
+                "<p class=\"notice\" role=\"status\">Cette adresse e-mail est déjà inscrite à cet événement. Nous venons de renvoyer l'e-mail de confirmation : il contient le lien pour consulter ou annuler l'inscription.</p>"),
             ResultKind.Success => Public("Merci", "<p class=\"notice ok\">Votre demande a bien été reçue.</p>"),
             ResultKind.Invalid => (await service.GetSummaryAsync(eventId, cancellationToken)) is { IsSuccess: true } s ? Form(s.Value!, form.Input, result.Errors) : NotFoundPage(),
             ResultKind.NotFound => NotFoundPage(),

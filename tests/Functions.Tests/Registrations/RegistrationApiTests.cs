@@ -96,10 +96,35 @@ public sealed class RegistrationApiTests(Azurite azurite) : IClassFixture<Azurit
         Assert.Equal(HttpStatusCode.Created, second.Status);
         Assert.Equal(first.Body.GetProperty("registrationId").GetString(), second.Body.GetProperty("registrationId").GetString());
         Assert.True(second.Body.GetProperty("alreadyRegistered").GetBoolean());
+        // Whoever typed the address may not own it: the manage link only goes to the mailbox.
+        Assert.Equal(JsonValueKind.Null, second.Body.GetProperty("manageUrl").ValueKind);
         var summary = await client.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}");
         Assert.Equal(1, summary.GetProperty("seatsLeft").GetInt32());
         var emails = await EmailsToAsync(factory, "dominique@example.org");
         Assert.Equal(2, emails.Count(e => e.Message.Category == "registration-confirmation"));
+    }
+
+    [Fact]
+    public async Task TheFormNeverOpensSomeoneElsesRegistrationForWhoeverTypesTheirAddress()
+    {
+        await using var factory = new FunctionAppFactory(azurite);
+        var eventId = await CreateEventAsync(factory, capacity: 2);
+        using var client = factory.CreateClient(new() { AllowAutoRedirect = false });
+        FormUrlEncodedContent Form() => new(new Dictionary<string, string>
+        {
+            ["firstName"] = "Louise", ["lastName"] = "Exemple", ["email"] = "louise@example.org", ["profession"] = "patient",
+            ["organisation"] = "Association Exemple", ["region"] = "Normandie",
+        });
+
+        var owner = await client.PostAsync($"/api/events/{eventId}/register", Form());
+        var stranger = await client.PostAsync($"/api/events/{eventId}/register", Form());
+
+        Assert.Equal(HttpStatusCode.Redirect, owner.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, stranger.StatusCode);
+        Assert.Null(stranger.Headers.Location);
+        var page = await stranger.Content.ReadAsStringAsync();
+        Assert.Contains("est déjà inscrite à cet événement", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("token=", page, StringComparison.Ordinal);
     }
 
     [Fact]
