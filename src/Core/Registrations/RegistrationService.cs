@@ -280,7 +280,7 @@ public sealed class RegistrationService(RegistrationStore store, EmailOutbox out
                 await outbox.PrepareAsync(emails.Cancelled(evt, reg), marker, cancelledEmailId, cancellationToken);
                 actions.Add(new(TableTransactionActionType.Add, marker.NewEntity()));
                 emailIds.Add(cancelledEmailId);
-                await AddPromotionsAsync(evt, actions, emailIds, cancellationToken);
+                await AddPromotionsAsync(evt, actions, emailIds, cancellationToken, exclude: registrationId);
                 actions.Add(new(TableTransactionActionType.UpdateReplace, evt, evt.ETag));
                 try
                 {
@@ -393,15 +393,26 @@ public sealed class RegistrationService(RegistrationStore store, EmailOutbox out
         }
     }
 
-    private async Task AddPromotionsAsync(EventEntity evt, List<TableTransactionAction> actions, List<string> emailIds, CancellationToken cancellationToken)
+    // exclude: a waitlisted registration being cancelled in the same batch (its wait row is already
+    // in the batch; an entity may appear only once in a transaction).
+    private async Task AddPromotionsAsync(EventEntity evt, List<TableTransactionAction> actions, List<string> emailIds, CancellationToken cancellationToken, string? exclude = null)
     {
         var free = Math.Min(evt.SeatsLeft, MaxPromotionsPerBatch);
         if (free <= 0 || evt.Waiting <= 0)
         {
             return;
         }
-        foreach (var (rowKey, registrationId) in await store.ListWaitingAsync(evt.EventId, free, cancellationToken))
+        var promoted = 0;
+        foreach (var (rowKey, registrationId) in await store.ListWaitingAsync(evt.EventId, free + 1, cancellationToken))
         {
+            if (registrationId == exclude)
+            {
+                continue;
+            }
+            if (promoted++ == free)
+            {
+                break;
+            }
             var next = await store.GetRegistrationAsync(evt.EventId, registrationId, cancellationToken);
             actions.Add(new(TableTransactionActionType.Delete, new TableEntity(evt.EventId, rowKey), ETag.All));
             evt.Waiting--;

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Ical.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Microstructures.Core.Email;
 using Microstructures.TestSupport;
 using static Microstructures.Functions.Tests.Registrations.RegistrationTestKit;
@@ -179,6 +180,30 @@ public sealed class RegistrationApiTests(Azurite azurite) : IClassFixture<Azurit
         var summary = await client.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}");
         Assert.Equal(0, summary.GetProperty("seatsLeft").GetInt32());
         Assert.Equal(1, summary.GetProperty("waitlisted").GetInt32());
+    }
+
+    [Fact]
+    public async Task LeavingTheWaitlistWhileSeatsAreFreeAfterAnInterruptedCapacityRaisePromotesTheNextPerson()
+    {
+        await using var factory = new FunctionAppFactory(azurite);
+        var eventId = await CreateEventAsync(factory, capacity: 1);
+        using var client = factory.CreateClient();
+        await RegisterAsync(client, eventId, Person("premiere@example.org"));
+        var leaving = await RegisterAsync(client, eventId, Person("partante@example.org"));
+        var next = await RegisterAsync(client, eventId, Person("suivante@example.org"));
+        // The capacity raise was saved but the process stopped before promoting anyone.
+        var store = factory.Services.GetRequiredService<Microstructures.Core.Registrations.RegistrationStore>();
+        var evt = (await store.GetEventAsync(eventId))!;
+        evt.Capacity = 2;
+        await (await store.TableAsync()).UpdateEntityAsync(evt, evt.ETag);
+
+        var cancelled = await client.PostAsync(PathOf(leaving.Body), null);
+
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        Assert.Contains("Votre inscription est <strong>confirmée</strong>", await client.GetStringAsync(PathOf(next.Body)), StringComparison.Ordinal);
+        var summary = await client.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}");
+        Assert.Equal(0, summary.GetProperty("seatsLeft").GetInt32());
+        Assert.Equal(0, summary.GetProperty("waitlisted").GetInt32());
     }
 
     [Fact]
