@@ -31,6 +31,7 @@ public sealed class CheckinPageInBrowserTests(Azurite azurite, Browser browser) 
         var token = app.Services.GetRequiredService<RegistrationTokens>().CheckinToken("journee-porte", registered.GetProperty("registrationId").GetString()!);
         var link = await http.GetFromJsonAsync<JsonElement>("api/manage/events/journee-porte/checkin-link");
         var page = await browser.NewPageAsync();
+        page.SetDefaultTimeout(90_000); // a shared, sometimes saturated test machine
         await page.GotoAsync(link.GetProperty("url").GetString()!);
 
         await page.FillAsync("#token", token);

@@ -51,6 +51,7 @@ public sealed class RegistrationFormInBrowserTests(Azurite azurite, Browser brow
         app.StartServer();
         var eventId = await CreateEventAsync(app, capacity: 10);
         var page = await browser.NewPageAsync();
+        page.SetDefaultTimeout(90_000); // a shared, sometimes saturated test machine
         await page.GotoAsync(new Uri(app.BaseUrl, $"api/events/{eventId}/register").ToString());
 
         await TabToAsync(page, "firstName");
@@ -84,6 +85,7 @@ public sealed class RegistrationFormInBrowserTests(Azurite azurite, Browser brow
         app.StartServer();
         var eventId = await CreateEventAsync(app, capacity: 10);
         var page = await browser.NewPageAsync();
+        page.SetDefaultTimeout(90_000); // a shared, sometimes saturated test machine
         await page.GotoAsync(new Uri(app.BaseUrl, $"api/events/{eventId}/register").ToString());
 
         await TabToAsync(page, "register-submit");

@@ -26,6 +26,7 @@ public sealed class StaffEventsPageInBrowserTests(Azurite azurite, Browser brows
             firstName = "Yanis", lastName = "Exemple", email = "yanis@example.org", profession = "psychologue", organisation = "RMS Exemple", region = "Grand Est",
         })).EnsureSuccessStatusCode();
         var page = await browser.NewPageAsync();
+        page.SetDefaultTimeout(90_000); // a shared, sometimes saturated test machine
 
         await page.GotoAsync(new Uri(app.BaseUrl, "api/manage/events").ToString());
         await page.FillAsync("#staff-key", KestrelApp.StaffKey);
@@ -54,6 +55,7 @@ public sealed class StaffEventsPageInBrowserTests(Azurite azurite, Browser brows
         using var http = new HttpClient { BaseAddress = app.BaseUrl };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", KestrelApp.StaffKey);
         var page = await browser.NewPageAsync();
+        page.SetDefaultTimeout(90_000); // a shared, sometimes saturated test machine
         await page.GotoAsync(new Uri(app.BaseUrl, "api/manage/events").ToString());
         await page.FillAsync("#staff-key", KestrelApp.StaffKey);
         await page.Keyboard.PressAsync("Enter");
