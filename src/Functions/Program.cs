@@ -2,12 +2,14 @@ using System.Net;
 using Microstructures.Core.Email;
 using Microstructures.Core.Health;
 using Microstructures.Core.ReferenceData;
+using Microstructures.Core.Registrations;
 using Microstructures.Core.Storage;
 using Microstructures.Functions.Email;
 using Microstructures.Functions.Health;
 using Microstructures.Functions.Hosting;
 using Microstructures.Functions.Pages;
 using Microstructures.Functions.ReferenceData;
+using Microstructures.Functions.Registrations;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -32,6 +34,7 @@ builder.Services.AddEmail();
 builder.Services.AddReferenceData();
 builder.Services.AddOptions<ReferenceDataOptions>().BindConfiguration(ReferenceDataOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddHostedService<SampleOrgTreeSeeder>();
+builder.Services.AddRegistrations();
 
 var app = builder.Build();
 
@@ -49,6 +52,7 @@ app.MapAssetEndpoints();
 app.MapHealthEndpoints();
 app.MapEmailEndpoints(manage);
 app.MapReferenceDataEndpoints(manage, app.MapNetworkGroup());
+app.MapRegistrationEndpoints(manage);
 
 app.Run();
 

@@ -39,6 +39,7 @@ public sealed class KestrelApp : WebApplicationFactory<Microstructures.Functions
             ["SendGrid:Host"] = "http://127.0.0.1:9",
             ["Email:FromAddress"] = "no-reply@example.org",
             ["Email:FromName"] = "CNRMS",
+            ["Registrations:SigningKey"] = "e2e-registrations-signing-key-0123456789abcdef",
         };
         foreach (var (key, value) in _overrides)
         {

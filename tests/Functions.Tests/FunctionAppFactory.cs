@@ -27,6 +27,7 @@ public sealed class FunctionAppFactory(Azurite azurite, IDictionary<string, stri
             ["SendGrid:Host"] = "http://127.0.0.1:9",
             ["Email:FromAddress"] = "no-reply@example.org",
             ["Email:FromName"] = "CNRMS",
+            ["Registrations:SigningKey"] = "test-registrations-signing-key-0123456789abcdef",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {

@@ -1,0 +1,108 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microstructures.Core.Common;
+
+namespace Microstructures.Core.Registrations;
+
+public sealed record CheckinLink(string Url, int Version);
+
+public sealed record CheckinInput(string? Token, string? DoorKey);
+
+public sealed record CheckinAnswer(string RegistrationId, string FirstName, string LastName, string Organisation, bool AlreadyCheckedIn, DateTimeOffset CheckedInAt);
+
+// Door volunteers get a per-event link (signed, not the staff key). Its key is "<version>.<mac>";
+// bumping the event's CheckinLinkVersion revokes every link handed out before.
+public sealed class CheckinService(RegistrationStore store, RegistrationTokens tokens, IOptions<PublicSiteOptions> site, TimeProvider time, ILogger<CheckinService> logger)
+{
+    public async Task<Result<CheckinLink>> GetLinkAsync(string eventId, bool revokePrevious, CancellationToken cancellationToken = default)
+    {
+        var evt = EventRules.IsValidEventId(eventId) ? await store.GetEventAsync(eventId, cancellationToken) : null;
+        if (evt is null)
+        {
+            return Result<CheckinLink>.NotFound("Cet événement n'existe pas.");
+        }
+        if (revokePrevious)
+        {
+            // Conditional on the ETag: a concurrent seat change makes us read again, never lose its counters.
+            var table = await store.TableAsync(cancellationToken);
+            while (true)
+            {
+                evt.CheckinLinkVersion++;
+                try
+                {
+                    await table.UpdateEntityAsync(evt, evt.ETag, TableUpdateMode.Replace, cancellationToken);
+                    break;
+                }
+                catch (RequestFailedException ex) when (ex.Status == 412)
+                {
+                    evt = await store.GetEventAsync(eventId, cancellationToken) ?? throw new InvalidOperationException($"Event {eventId} vanished.");
+                }
+            }
+            logger.LogInformation("Check-in links of {EventId} revoked; now version {Version}", eventId, evt.CheckinLinkVersion);
+        }
+        var key = DoorKey(eventId, evt.CheckinLinkVersion);
+        return Result<CheckinLink>.Success(new CheckinLink(site.Value.Link($"/api/events/{eventId}/checkin?door={Uri.EscapeDataString(key)}").ToString(), evt.CheckinLinkVersion));
+    }
+
+    public async Task<bool> IsDoorKeyValidAsync(string eventId, string? doorKey, CancellationToken cancellationToken = default)
+    {
+        var evt = EventRules.IsValidEventId(eventId) ? await store.GetEventAsync(eventId, cancellationToken) : null;
+        return evt is not null && IsDoorKeyValid(evt, doorKey);
+    }
+
+    // Idempotent: scanning the same code twice answers "already checked in" with the first time.
+    public async Task<Result<CheckinAnswer>> CheckInAsync(string eventId, CheckinInput? input, CancellationToken cancellationToken = default)
+    {
+        var evt = EventRules.IsValidEventId(eventId) ? await store.GetEventAsync(eventId, cancellationToken) : null;
+        if (evt is null || !IsDoorKeyValid(evt, input?.DoorKey))
+        {
+            return Result<CheckinAnswer>.NotFound("Ce lien d'accueil n'est pas (ou plus) valide : demandez le lien à jour à l'équipe.");
+        }
+        var registrationId = tokens.ReadCheckinToken(eventId, input?.Token);
+        if (registrationId is null)
+        {
+            return new ValidationErrors().Add("token", "Ce code n'est pas un code d'entrée valide pour cet événement.");
+        }
+        var table = await store.TableAsync(cancellationToken);
+        while (true)
+        {
+            var reg = await store.GetRegistrationAsync(eventId, registrationId, cancellationToken);
+            if (reg is null)
+            {
+                return Result<CheckinAnswer>.NotFound("Cette inscription n'existe plus.");
+            }
+            if (reg.Status != RegistrationStatus.Confirmed)
+            {
+                return Result<CheckinAnswer>.Conflict($"{reg.FirstName} {reg.LastName} n'a pas de place confirmée ({RegistrationReports.StatusLabel(reg.Status)}).");
+            }
+            if (reg.CheckedInAt is { } at)
+            {
+                return Result<CheckinAnswer>.Success(new CheckinAnswer(reg.RegistrationId, reg.FirstName, reg.LastName, reg.Organisation, true, at));
+            }
+            reg.CheckedInAt = time.GetUtcNow();
+            try
+            {
+                await table.UpdateEntityAsync(reg, reg.ETag, TableUpdateMode.Replace, cancellationToken);
+                logger.LogInformation("Checked in {RegistrationId} at {EventId}", registrationId, eventId);
+                return Result<CheckinAnswer>.Success(new CheckinAnswer(reg.RegistrationId, reg.FirstName, reg.LastName, reg.Organisation, false, reg.CheckedInAt.Value));
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412)
+            {
+                // Two phones scanned at once, or a cancellation meanwhile: read again.
+            }
+        }
+    }
+
+    private string DoorKey(string eventId, int version) =>
+        version.ToString(CultureInfo.InvariantCulture) + "." + tokens.Sign(RegistrationTokens.Door, eventId, version.ToString(CultureInfo.InvariantCulture));
+
+    private bool IsDoorKeyValid(EventEntity evt, string? doorKey)
+    {
+        var parts = (doorKey ?? "").Split('.');
+        return parts.Length == 2 && parts[0] == evt.CheckinLinkVersion.ToString(CultureInfo.InvariantCulture)
+            && tokens.Verify(RegistrationTokens.Door, evt.EventId, parts[0], parts[1]);
+    }
+}

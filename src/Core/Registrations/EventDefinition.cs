@@ -1,0 +1,209 @@
+using System.Globalization;
+using System.Runtime.Serialization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Azure;
+using Azure.Data.Tables;
+using Microstructures.Core.Common;
+
+namespace Microstructures.Core.Registrations;
+
+// PUT /api/manage/events/{eventId}. Dates are text so a malformed one is named in the 400, not
+// lost in a JSON binding error; without an offset they are read as Paris time.
+public sealed record EventInput(
+    string? Title,
+    string? StartsAt,
+    string? EndsAt,
+    string? Venue,
+    string? Address,
+    int? Capacity,
+    string? RegistrationOpensAt,
+    string? RegistrationClosesAt,
+    string? ContactEmail,
+    IReadOnlyList<ExtraQuestion>? ExtraQuestions = null);
+
+// An organiser's own question on the form (e.g. "Atelier choisi l'après-midi"). Never for health
+// data: the accessibility-needs field is the one place for that, and it is purged first.
+public sealed record ExtraQuestion(string Id, string Label, bool Required = false);
+
+public sealed record ValidEvent(string Title, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Venue, string Address, int Capacity,
+    DateTimeOffset RegistrationOpensAt, DateTimeOffset RegistrationClosesAt, string ContactEmail, IReadOnlyList<ExtraQuestion> ExtraQuestions);
+
+public static partial class EventRules
+{
+    public static readonly TimeZoneInfo Paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
+
+    public const int MaxExtraQuestions = 5;
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{2,62}$")]
+    private static partial Regex EventIdPattern();
+
+    [GeneratedRegex("^[a-z][a-zA-Z0-9]{0,30}$")]
+    private static partial Regex QuestionIdPattern();
+
+    public static bool IsValidEventId(string? eventId) => eventId is not null && EventIdPattern().IsMatch(eventId);
+
+    public static Result<ValidEvent> Validate(string eventId, EventInput? input)
+    {
+        var errors = new ValidationErrors();
+        if (!IsValidEventId(eventId))
+        {
+            errors.Add("eventId", "L'identifiant de l'événement doit faire 3 à 63 caractères : lettres minuscules, chiffres et tirets (ex. journee-nationale-2023).");
+        }
+        input ??= new EventInput(null, null, null, null, null, null, null, null, null);
+        var title = Text(errors, "title", input.Title, 200, "le titre");
+        var venue = Text(errors, "venue", input.Venue, 200, "le lieu");
+        var address = Text(errors, "address", input.Address, 300, "l'adresse");
+        var startsAt = Date(errors, "startsAt", input.StartsAt, "la date et l'heure de début");
+        var endsAt = Date(errors, "endsAt", input.EndsAt, "la date et l'heure de fin");
+        var opensAt = Date(errors, "registrationOpensAt", input.RegistrationOpensAt, "l'ouverture des inscriptions");
+        var closesAt = Date(errors, "registrationClosesAt", input.RegistrationClosesAt, "la clôture des inscriptions");
+        if (input.Capacity is not { } capacity || capacity < 1 || capacity > 100_000)
+        {
+            errors.Add("capacity", "Indiquez le nombre de places, entre 1 et 100 000.");
+        }
+        var contact = input.ContactEmail?.Trim();
+        if (!EmailAddresses.IsValid(contact))
+        {
+            errors.Add("contactEmail", "Indiquez l'adresse e-mail de contact des organisateurs, par exemple contact@example.org.");
+        }
+        if (startsAt is not null && endsAt is not null && endsAt <= startsAt)
+        {
+            errors.Add("endsAt", "La fin doit être après le début.");
+        }
+        if (opensAt is not null && closesAt is not null && closesAt <= opensAt)
+        {
+            errors.Add("registrationClosesAt", "La clôture des inscriptions doit être après leur ouverture.");
+        }
+        if (closesAt is not null && endsAt is not null && closesAt > endsAt)
+        {
+            errors.Add("registrationClosesAt", "Les inscriptions doivent être closes au plus tard à la fin de l'événement.");
+        }
+        var questions = input.ExtraQuestions ?? [];
+        if (questions.Count > MaxExtraQuestions)
+        {
+            errors.Add("extraQuestions", $"Au plus {MaxExtraQuestions} questions supplémentaires.");
+        }
+        for (var i = 0; i < questions.Count; i++)
+        {
+            var q = questions[i];
+            if (q is null || !QuestionIdPattern().IsMatch(q.Id ?? "") || questions.Take(i).Any(o => o?.Id == q.Id))
+            {
+                errors.Add($"extraQuestions[{i}].id", "Identifiant de question : une lettre minuscule puis lettres et chiffres (31 au plus), unique dans l'événement.");
+            }
+            if (string.IsNullOrWhiteSpace(q?.Label) || q.Label.Trim().Length > 200)
+            {
+                errors.Add($"extraQuestions[{i}].label", "Intitulé de la question : obligatoire, 200 caractères au plus.");
+            }
+        }
+        if (!errors.IsEmpty)
+        {
+            return errors;
+        }
+        return Result<ValidEvent>.Success(new ValidEvent(title!, startsAt!.Value, endsAt!.Value, venue!, address!, input.Capacity!.Value, opensAt!.Value, closesAt!.Value, contact!,
+            questions.Select(q => q with { Label = q.Label.Trim() }).ToList()));
+    }
+
+    public static string FormatParis(DateTimeOffset at, string format = "dddd d MMMM yyyy 'à' HH'h'mm") =>
+        TimeZoneInfo.ConvertTime(at, Paris).ToString(format, CultureInfo.GetCultureInfo("fr-FR"));
+
+    private static string? Text(ValidationErrors errors, string field, string? value, int max, string what)
+    {
+        var text = value?.Trim();
+        if (string.IsNullOrEmpty(text))
+        {
+            errors.Add(field, $"Indiquez {what}.");
+            return null;
+        }
+        if (text.Length > max)
+        {
+            errors.Add(field, $"{char.ToUpperInvariant(what[0])}{what[1..]} ne doit pas dépasser {max} caractères.");
+            return null;
+        }
+        return text;
+    }
+
+    private static DateTimeOffset? Date(ValidationErrors errors, string field, string? value, string what)
+    {
+        var text = value?.Trim();
+        if (string.IsNullOrEmpty(text) || !DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed))
+        {
+            errors.Add(field, $"Indiquez {what} au format 2023-11-28T09:15 (heure de Paris) ou avec décalage (2023-11-28T09:15:00+01:00).");
+            return null;
+        }
+        return parsed.Kind == DateTimeKind.Unspecified
+            ? new DateTimeOffset(parsed, Paris.GetUtcOffset(parsed))
+            : DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+    }
+}
+
+// The event row. It is also the seat counter: every registration, cancellation and promotion
+// rewrites it under its ETag in the same transaction as the rows it changes (see RegistrationStore).
+public sealed class EventEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = RegistrationStore.EventRowKey;
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string EventId => PartitionKey;
+    public string Title { get; set; } = "";
+    public DateTimeOffset StartsAt { get; set; }
+    public DateTimeOffset EndsAt { get; set; }
+    public string Venue { get; set; } = "";
+    public string Address { get; set; } = "";
+    public int Capacity { get; set; }
+    public DateTimeOffset RegistrationOpensAt { get; set; }
+    public DateTimeOffset RegistrationClosesAt { get; set; }
+    public string ContactEmail { get; set; } = "";
+    public string? ExtraQuestionsJson { get; set; }
+
+    [IgnoreDataMember]
+    public IReadOnlyList<ExtraQuestion> ExtraQuestions =>
+        ExtraQuestionsJson is { Length: > 0 } json ? JsonSerializer.Deserialize<List<ExtraQuestion>>(json, JsonOptions) ?? [] : [];
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
+    // Counters, changed only together with the rows they count.
+    public int Confirmed { get; set; }
+    public int Waiting { get; set; }
+    public long NextWaitSequence { get; set; }
+    public int Cancelled { get; set; }
+
+    // Bumped to revoke every door volunteer's check-in link at once.
+    public int CheckinLinkVersion { get; set; } = 1;
+
+    // Set once the retention purge removed registrants' personal data.
+    public DateTimeOffset? PurgedAt { get; set; }
+
+    // What the purge keeps: the anonymous counts (RegistrationCounts as JSON).
+    public string? ArchivedCounts { get; set; }
+
+    public int SeatsLeft => Math.Max(0, Capacity - Confirmed);
+
+    public void Apply(ValidEvent input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        Title = input.Title;
+        StartsAt = input.StartsAt;
+        EndsAt = input.EndsAt;
+        Venue = input.Venue;
+        Address = input.Address;
+        Capacity = input.Capacity;
+        RegistrationOpensAt = input.RegistrationOpensAt;
+        RegistrationClosesAt = input.RegistrationClosesAt;
+        ContactEmail = input.ContactEmail;
+        ExtraQuestionsJson = input.ExtraQuestions.Count == 0 ? null : JsonSerializer.Serialize(input.ExtraQuestions, JsonOptions);
+    }
+}
+
+public sealed record EventSummary(string EventId, string Title, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Venue, string Address,
+    int Capacity, int SeatsLeft, int Waitlisted, DateTimeOffset RegistrationOpensAt, DateTimeOffset RegistrationClosesAt, string ContactEmail, string RegistrationState, IReadOnlyList<ExtraQuestion> ExtraQuestions)
+{
+    public static EventSummary From(EventEntity e, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var state = now < e.RegistrationOpensAt ? "notOpenYet" : now >= e.RegistrationClosesAt ? "closed" : e.SeatsLeft > 0 ? "open" : "waitlist";
+        return new(e.EventId, e.Title, e.StartsAt, e.EndsAt, e.Venue, e.Address, e.Capacity, e.SeatsLeft, e.Waiting, e.RegistrationOpensAt, e.RegistrationClosesAt, e.ContactEmail, state, e.ExtraQuestions);
+    }
+}

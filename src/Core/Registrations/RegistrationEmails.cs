@@ -1,0 +1,168 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using Ical.Net;
+using Ical.Net.CalendarComponents;
+using Ical.Net.DataTypes;
+using Ical.Net.Serialization;
+using Microsoft.Extensions.Options;
+using Microstructures.Core.Email;
+using QRCoder;
+
+namespace Microstructures.Core.Registrations;
+
+// The registrants' e-mails, in French, kept in one place for review. They carry practical
+// information and signed links only: never the accessibility-needs answer (health-related data
+// must not reach the e-mail provider).
+public sealed class RegistrationEmails(RegistrationTokens tokens, IOptions<PublicSiteOptions> site)
+{
+    public const string QrContentId = "qr-checkin";
+
+    public Uri ManageLink(string eventId, string registrationId) =>
+        site.Value.Link($"/api/events/{eventId}/registrations/{registrationId}/manage?token={tokens.Sign(RegistrationTokens.Manage, eventId, registrationId)}");
+
+    public bool VerifyManageToken(string eventId, string registrationId, string? token) =>
+        tokens.Verify(RegistrationTokens.Manage, eventId, registrationId, token);
+
+    public EmailMessage Confirmation(EventEntity evt, RegistrationEntity reg, bool promoted)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        ArgumentNullException.ThrowIfNull(reg);
+        var intro = promoted
+            ? "Bonne nouvelle : une place s'est libérée et votre inscription sur liste d'attente est maintenant <strong>confirmée</strong>."
+            : "Votre inscription est <strong>confirmée</strong>.";
+        var body = $"<p>{intro}</p>{Practical(evt)}" +
+            $"<p>À l'accueil, présentez ce code (sur votre téléphone ou imprimé) :</p><p><img src=\"cid:{QrContentId}\" alt=\"Code d'entrée\" width=\"200\" height=\"200\"></p>" +
+            "<p>Le fichier joint (invitation.ics) ajoute l'événement à votre agenda.</p>";
+        return Build(evt, reg, promoted ? "promotion" : "confirmation",
+            promoted ? $"Place confirmée — {evt.Title}" : $"Inscription confirmée — {evt.Title}", body,
+            [new EmailAttachment("invitation.ics", "text/calendar", Encoding.UTF8.GetBytes(Calendar(evt, reg))),
+             new EmailAttachment("code-entree.png", "image/png", CheckinQr(evt.EventId, reg.RegistrationId)) { ContentId = QrContentId }]);
+    }
+
+    // No position in the e-mail: it changes as people ahead cancel; the manage page shows the current one.
+    public EmailMessage Waitlisted(EventEntity evt, RegistrationEntity reg)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        ArgumentNullException.ThrowIfNull(reg);
+        var body = $"<p>L'événement est complet : vous êtes inscrit·e sur la <strong>liste d'attente</strong>. Votre position actuelle est indiquée sur la page de votre inscription (lien ci-dessous).</p>" +
+            "<p>Dès qu'une place se libère, elle est attribuée dans l'ordre d'inscription et vous recevez aussitôt un e-mail de confirmation avec votre code d'entrée.</p>" +
+            Practical(evt);
+        return Build(evt, reg, "waitlist", $"Liste d'attente — {evt.Title}", body, []);
+    }
+
+    public EmailMessage Cancelled(EventEntity evt, RegistrationEntity reg)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        ArgumentNullException.ThrowIfNull(reg);
+        var body = $"<p>Votre inscription à « {Encode(evt.Title)} » est annulée. Merci de nous avoir prévenus : votre place est proposée à la personne suivante.</p>" +
+            "<p>Vous pouvez vous réinscrire tant que les inscriptions sont ouvertes.</p>";
+        return Build(evt, reg, "cancellation", $"Inscription annulée — {evt.Title}", body, [], manageLink: false);
+    }
+
+    public EmailMessage Reminder(EventEntity evt, RegistrationEntity reg, int daysBefore)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        ArgumentNullException.ThrowIfNull(reg);
+        var when = daysBefore == 1 ? "demain" : $"dans {daysBefore} jours";
+        var body = $"<p>Rappel : « {Encode(evt.Title)} » a lieu {when}. Votre place est confirmée.</p>{Practical(evt)}" +
+            $"<p>Votre code d'entrée :</p><p><img src=\"cid:{QrContentId}\" alt=\"Code d'entrée\" width=\"200\" height=\"200\"></p>" +
+            "<p>Si vous ne pouvez plus venir, annulez votre inscription avec le lien ci-dessous : votre place ira à une personne de la liste d'attente.</p>";
+        return Build(evt, reg, $"reminder-{daysBefore}d", $"Rappel : {evt.Title} {when}", body,
+            [new EmailAttachment("code-entree.png", "image/png", CheckinQr(evt.EventId, reg.RegistrationId)) { ContentId = QrContentId }]);
+    }
+
+    public Uri CertificateLink(string eventId, string registrationId) =>
+        site.Value.Link($"/api/events/{eventId}/registrations/{registrationId}/certificate?token={tokens.Sign(RegistrationTokens.Manage, eventId, registrationId)}");
+
+    public EmailMessage CertificateLink(EventEntity evt, RegistrationEntity reg)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        ArgumentNullException.ThrowIfNull(reg);
+        var link = CertificateLink(evt.EventId, reg.RegistrationId).ToString();
+        var body = $"<p>Votre attestation de présence à « {Encode(evt.Title)} » est disponible ; vous pouvez l'imprimer ou l'enregistrer en PDF depuis votre navigateur :</p>" +
+            $"<p><a href=\"{Encode(link)}\">{Encode(link)}</a></p>";
+        return Build(evt, reg, "certificate", $"Attestation de présence — {evt.Title}", body, [], manageLink: false);
+    }
+
+    // Written by the organisers as plain text: encoded, paragraphs kept.
+    public EmailMessage OrganiserMessage(EventEntity evt, RegistrationEntity reg, string subject, string text)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        ArgumentNullException.ThrowIfNull(reg);
+        ArgumentNullException.ThrowIfNull(text);
+        var paragraphs = string.Concat(text.Replace("\r\n", "\n", StringComparison.Ordinal).Split("\n\n").Select(p => "<p>" + Encode(p).Replace("&#xA;", "<br>", StringComparison.Ordinal) + "</p>"));
+        var body = $"<p>Message des organisateurs de « {Encode(evt.Title)} » :</p>{paragraphs}{Practical(evt)}";
+        return Build(evt, reg, "message", $"{subject} — {evt.Title}", body, []);
+    }
+
+    // The check-in QR code: the signed token a door volunteer's phone scans.
+    public byte[] CheckinQr(string eventId, string registrationId) => Qr(tokens.CheckinToken(eventId, registrationId));
+
+    public static byte[] Qr(string text)
+    {
+        using var generator = new QRCodeGenerator();
+        using var data = generator.CreateQrCode(text, QRCodeGenerator.ECCLevel.M);
+        return new PngByteQRCode(data).GetGraphic(8);
+    }
+
+    public string Calendar(EventEntity evt, RegistrationEntity reg)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        ArgumentNullException.ThrowIfNull(reg);
+        var calendar = new Calendar();
+        calendar.AddProperty("METHOD", "PUBLISH");
+        calendar.Events.Add(new CalendarEvent
+        {
+            Uid = $"{evt.EventId}-{reg.RegistrationId}@cnrms.example.org",
+            Summary = evt.Title,
+            Location = $"{evt.Venue}, {evt.Address}",
+            Description = $"Inscription confirmée. Gérer ou annuler : {ManageLink(evt.EventId, reg.RegistrationId)}",
+            Start = new CalDateTime(evt.StartsAt.UtcDateTime),
+            End = new CalDateTime(evt.EndsAt.UtcDateTime),
+            DtStamp = new CalDateTime(reg.CreatedAt.UtcDateTime),
+        });
+        return new CalendarSerializer().SerializeToString(calendar) ?? "";
+    }
+
+    private EmailMessage Build(EventEntity evt, RegistrationEntity reg, string category, string subject, string body, IReadOnlyList<EmailAttachment> attachments, bool manageLink = true)
+    {
+        var manage = ManageLink(evt.EventId, reg.RegistrationId).ToString();
+        var html = new StringBuilder()
+            .Append("<!doctype html><html lang=\"fr\"><body style=\"font-family:Arial,sans-serif;line-height:1.5\">")
+            .Append("<p>Bonjour ").Append(Encode(reg.FirstName)).Append(",</p>")
+            .Append(body);
+        if (manageLink)
+        {
+            html.Append("<p>Consulter ou annuler votre inscription : <a href=\"").Append(Encode(manage)).Append("\">").Append(Encode(manage)).Append("</a></p>");
+        }
+        html.Append("<p>Une question pratique ? Écrivez aux organisateurs : <a href=\"mailto:").Append(Encode(evt.ContactEmail)).Append("\">")
+            .Append(Encode(evt.ContactEmail)).Append("</a>.</p><p>L'équipe de la CNRMS</p></body></html>");
+        return new EmailMessage
+        {
+            To = reg.Email,
+            ToName = $"{reg.FirstName} {reg.LastName}",
+            Subject = subject,
+            Html = html.ToString(),
+            Text = ToText(html.ToString()),
+            ReplyTo = evt.ContactEmail,
+            Category = "registration-" + category,
+            Attachments = attachments,
+        };
+    }
+
+    private static string Practical(EventEntity evt) =>
+        $"<p><strong>{Encode(evt.Title)}</strong><br>{Encode(Capitalize(EventRules.FormatParis(evt.StartsAt)))} – {Encode(EventRules.FormatParis(evt.EndsAt, "HH'h'mm"))}<br>" +
+        $"{Encode(evt.Venue)}, {Encode(evt.Address)}</p>";
+
+    private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+
+    private static string Encode(string? value) => HtmlEncoder.Default.Encode(value ?? "");
+
+    // A plain-text alternative: tags dropped, links kept (hrefs are written out in the HTML above).
+    private static string ToText(string html)
+    {
+        var text = System.Text.RegularExpressions.Regex.Replace(html, "<br>|</p>", "\n");
+        text = System.Text.RegularExpressions.Regex.Replace(text, "<[^>]+>", "");
+        return System.Net.WebUtility.HtmlDecode(text).Trim();
+    }
+}

@@ -1,0 +1,36 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Microstructures.Core.Registrations;
+
+public sealed class RegistrationOptions
+{
+    public const string SectionName = "Registrations";
+
+    // HMAC key of the manage/cancel links and check-in tokens. Changing it invalidates every link sent.
+    [Required, MinLength(32)]
+    public string SigningKey { get; set; } = "";
+
+    // Registration attempts accepted per client IP (first X-Forwarded-For hop) per minute. A whole
+    // network's team registering from one office must get through: 30 addresses a minute at least.
+    [Range(1, 100_000)]
+    public int MaxPerIpPerMinute { get; set; } = 60;
+
+    // Registration attempts per e-mail address per hour (each duplicate re-sends the confirmation).
+    [Range(1, 1000)]
+    public int MaxPerEmailPerHour { get; set; } = 5;
+
+    // Registrants' personal data is purged this many days after the event ends.
+    [Range(1, 3650)]
+    public int RetentionDays { get; set; } = 90;
+}
+
+// Absolute links (e-mails, QR codes) come from App__PublicBaseUrl: behind the Functions host the
+// request's own host is 127.0.0.1. Validated by the Functions app's AppOptions on the same section.
+public sealed class PublicSiteOptions
+{
+    public const string SectionName = "App";
+
+    public string PublicBaseUrl { get; set; } = "";
+
+    public Uri Link(string relativePath) => new(new Uri(PublicBaseUrl.TrimEnd('/') + "/"), relativePath.TrimStart('/'));
+}

@@ -1,0 +1,37 @@
+using Microstructures.Core.Registrations;
+
+namespace Microstructures.Core.Tests.Registrations;
+
+public sealed class EventRulesTests
+{
+    private static EventInput NationalDay(int capacity = 200) => new(
+        "Journée Nationale des Microstructures — 3e édition", "2023-11-28T08:30", "2023-11-28T17:30", "Salle ASIEM",
+        "6 rue Albert de Lapparent, 75007 Paris", capacity, "2023-09-01T09:00", "2023-11-27T12:00", "contact@example.org");
+
+    [Fact]
+    public void TimesWithoutAnOffsetAreParisTimeAndTimesWithOneAreKept()
+    {
+        var result = EventRules.Validate("journee-nationale-2023", NationalDay());
+        var withOffset = EventRules.Validate("journee-nationale-2023", NationalDay() with { StartsAt = "2023-11-28T07:30:00Z" });
+
+        Assert.Equal(new DateTimeOffset(2023, 11, 28, 7, 30, 0, TimeSpan.Zero), result.Value!.StartsAt.ToUniversalTime());
+        Assert.Equal(new DateTimeOffset(2023, 11, 28, 7, 30, 0, TimeSpan.Zero), withOffset.Value!.StartsAt.ToUniversalTime());
+        Assert.Equal("mardi 28 novembre 2023 à 08h30", EventRules.FormatParis(result.Value.StartsAt));
+    }
+
+    [Fact]
+    public void ABadIdentifierAnEndBeforeTheStartAndAnEmptyCapacityAreEachNamed()
+    {
+        var result = EventRules.Validate("JNM 2023", NationalDay(0) with { EndsAt = "2023-11-28T08:00" });
+
+        Assert.Equal(["eventId", "capacity", "endsAt"], result.Errors.Keys);
+    }
+
+    [Fact]
+    public void RegistrationMustCloseByTheEndOfTheEvent()
+    {
+        var result = EventRules.Validate("jnm-2023", NationalDay() with { RegistrationClosesAt = "2023-11-29T09:00" });
+
+        Assert.Equal(["registrationClosesAt"], result.Errors.Keys);
+    }
+}

@@ -1,0 +1,56 @@
+using System.Text;
+using Ical.Net;
+using Microsoft.Extensions.Options;
+using Microstructures.Core.Registrations;
+
+namespace Microstructures.Core.Tests.Registrations;
+
+public sealed class RegistrationEmailsTests
+{
+    private static readonly RegistrationTokens Tokens = new(Options.Create(new RegistrationOptions { SigningKey = "unit-test-signing-key-0123456789abcdef" }));
+    private static readonly RegistrationEmails Emails = new(Tokens, Options.Create(new PublicSiteOptions { PublicBaseUrl = "https://evenements.example.org/" }));
+
+    private static readonly EventEntity NationalDay = new()
+    {
+        PartitionKey = "jnm-2023", Title = "Journée Nationale des Microstructures", Venue = "Salle ASIEM", Address = "6 rue Albert de Lapparent, 75007 Paris",
+        StartsAt = new DateTimeOffset(2023, 11, 28, 8, 30, 0, TimeSpan.FromHours(1)), EndsAt = new DateTimeOffset(2023, 11, 28, 17, 30, 0, TimeSpan.FromHours(1)),
+        ContactEmail = "contact@example.org", Capacity = 200,
+    };
+
+    private static readonly RegistrationEntity Camille = new()
+    {
+        PartitionKey = "jnm-2023", RegistrationId = "0123456789abcdef0123456789abcdef", FirstName = "Camille", LastName = "Exemple",
+        Email = "camille@example.org", AccessibilityNeeds = "Boucle magnétique", CreatedAt = new DateTimeOffset(2023, 10, 2, 10, 0, 0, TimeSpan.Zero),
+    };
+
+    [Fact]
+    public void TheConfirmationIsFrenchWithPracticalInformationACalendarAndTheCheckinCodeButNoHealthData()
+    {
+        var message = Emails.Confirmation(NationalDay, Camille, promoted: false);
+
+        Assert.Equal("Inscription confirmée — Journée Nationale des Microstructures", message.Subject);
+        Assert.Contains("Mardi 28 novembre 2023 à 08h30 – 17h30", message.Text, StringComparison.Ordinal);
+        Assert.Contains("https://evenements.example.org/api/events/jnm-2023/registrations/0123456789abcdef0123456789abcdef/manage?token=", message.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("magnétique", message.Html + message.Text, StringComparison.Ordinal);
+        var calendar = Calendar.Load(Encoding.UTF8.GetString(message.Attachments.Single(a => a.FileName == "invitation.ics").Content))!;
+        var evt = Assert.Single(calendar.Events);
+        Assert.Equal(new DateTime(2023, 11, 28, 7, 30, 0, DateTimeKind.Utc), evt.Start!.AsUtc);
+        Assert.Equal(new DateTime(2023, 11, 28, 16, 30, 0, DateTimeKind.Utc), evt.End!.AsUtc);
+        Assert.Equal("Salle ASIEM, 6 rue Albert de Lapparent, 75007 Paris", evt.Location);
+        Assert.Equal("qr-checkin", message.Attachments.Single(a => a.ContentType == "image/png").ContentId);
+    }
+
+    [Fact]
+    public void SignedTokensAreBoundToTheirPurposeEventAndRegistration()
+    {
+        var manage = Tokens.Sign(RegistrationTokens.Manage, "jnm-2023", Camille.RegistrationId);
+        var checkin = Tokens.CheckinToken("jnm-2023", Camille.RegistrationId);
+
+        Assert.True(Tokens.Verify(RegistrationTokens.Manage, "jnm-2023", Camille.RegistrationId, manage));
+        Assert.False(Tokens.Verify(RegistrationTokens.Manage, "jnm-2024", Camille.RegistrationId, manage));
+        Assert.False(Tokens.Verify(RegistrationTokens.Checkin, "jnm-2023", Camille.RegistrationId, manage));
+        Assert.False(Tokens.Verify(RegistrationTokens.Manage, "jnm-2023", Camille.RegistrationId, "pas*du*base64"));
+        Assert.Equal(Camille.RegistrationId, Tokens.ReadCheckinToken("jnm-2023", checkin));
+        Assert.Null(Tokens.ReadCheckinToken("jnm-2024", checkin));
+    }
+}

@@ -1,0 +1,101 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.Playwright;
+using Microstructures.TestSupport;
+
+namespace Microstructures.EndToEnd.Registrations;
+
+// The public form in a real Chromium, driven with the keyboard only (Tab, typing, Space, Enter),
+// on a phone-sized viewport.
+public sealed class RegistrationFormInBrowserTests(Azurite azurite, Browser browser) : IClassFixture<Azurite>, IClassFixture<Browser>
+{
+    private static async Task<string> CreateEventAsync(KestrelApp app, int capacity)
+    {
+        var eventId = "jnm-" + Guid.NewGuid().ToString("N")[..8];
+        using var staff = new HttpClient { BaseAddress = app.BaseUrl };
+        staff.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", KestrelApp.StaffKey);
+        var now = DateTimeOffset.UtcNow;
+        var response = await staff.PutAsJsonAsync($"api/manage/events/{eventId}", new
+        {
+            title = "Journée Nationale des Microstructures",
+            startsAt = now.AddDays(30).ToString("O"),
+            endsAt = now.AddDays(30).AddHours(9).ToString("O"),
+            venue = "Salle ASIEM",
+            address = "6 rue Albert de Lapparent, 75007 Paris",
+            capacity,
+            registrationOpensAt = now.AddDays(-1).ToString("O"),
+            registrationClosesAt = now.AddDays(29).ToString("O"),
+            contactEmail = "contact@example.org",
+        });
+        response.EnsureSuccessStatusCode();
+        return eventId;
+    }
+
+    private static async Task TabToAsync(IPage page, string id)
+    {
+        for (var i = 0; i < 15; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            if (await page.EvaluateAsync<string>("() => document.activeElement?.id ?? ''") == id)
+            {
+                return;
+            }
+        }
+        Assert.Fail($"Tab never reached #{id}");
+    }
+
+    [Fact]
+    public async Task APersonFillsTheFormWithTheKeyboardOnlyAndSeesTheirSeatConfirmed()
+    {
+        await using var app = new KestrelApp(azurite);
+        app.StartServer();
+        var eventId = await CreateEventAsync(app, capacity: 10);
+        var page = await browser.NewPageAsync();
+        page.SetDefaultTimeout(90_000); // a shared, sometimes saturated test machine
+        await page.GotoAsync(new Uri(app.BaseUrl, $"api/events/{eventId}/register").ToString());
+
+        await TabToAsync(page, "firstName");
+        await page.Keyboard.TypeAsync("Camille");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync("Exemple");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync("camille.exemple@example.org");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync("Psy");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync("Cabinet du Parc");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync("Grand");
+        await TabToAsync(page, "newsletterOptIn");
+        await page.Keyboard.PressAsync("Space");
+        await TabToAsync(page, "register-submit");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/manage\\?token="));
+
+        Assert.Equal("Inscription confirmée", await page.Locator("h1").TextContentAsync());
+        Assert.Contains("Votre inscription est confirmée", await page.Locator("[role=status]").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Contains("camille.exemple@example.org", await page.Locator("main").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, await page.Locator("button", new() { HasText = "Annuler mon inscription" }).CountAsync());
+    }
+
+    [Fact]
+    public async Task SubmittingAnEmptyFormListsEachErrorLinkedToItsField()
+    {
+        await using var app = new KestrelApp(azurite);
+        app.StartServer();
+        var eventId = await CreateEventAsync(app, capacity: 10);
+        var page = await browser.NewPageAsync();
+        page.SetDefaultTimeout(90_000); // a shared, sometimes saturated test machine
+        await page.GotoAsync(new Uri(app.BaseUrl, $"api/events/{eventId}/register").ToString());
+
+        await TabToAsync(page, "register-submit");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForSelectorAsync("#error-summary");
+
+        Assert.Equal("error-summary", await page.EvaluateAsync<string>("() => document.activeElement?.id ?? ''"));
+        var links = await page.Locator("#error-summary a").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))");
+        Assert.Equal(["#firstName", "#lastName", "#email", "#profession", "#organisation", "#region"], links);
+        Assert.Equal("true", await page.Locator("#email").GetAttributeAsync("aria-invalid"));
+        Assert.Contains("email-error", await page.Locator("#email").GetAttributeAsync("aria-describedby") ?? "", StringComparison.Ordinal);
+    }
+}

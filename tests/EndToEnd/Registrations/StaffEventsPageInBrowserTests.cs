@@ -1,0 +1,87 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microstructures.TestSupport;
+
+namespace Microstructures.EndToEnd.Registrations;
+
+public sealed class StaffEventsPageInBrowserTests(Azurite azurite, Browser browser) : IClassFixture<Azurite>, IClassFixture<Browser>
+{
+    [Fact]
+    public async Task TheStaffSeeAnEventsRegistrationsAndCountsAfterTypingTheKeyOnce()
+    {
+        await using var app = new KestrelApp(azurite);
+        app.StartServer();
+        using var http = new HttpClient { BaseAddress = app.BaseUrl };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", KestrelApp.StaffKey);
+        var now = DateTimeOffset.UtcNow;
+        var put = await http.PutAsJsonAsync("api/manage/events/journee-staff", new
+        {
+            title = "Journée régionale Grand Est", startsAt = now.AddDays(20).ToString("O"), endsAt = now.AddDays(20).AddHours(8).ToString("O"),
+            venue = "Salle Exemple", address = "1 rue Exemple, 57000 Metz", capacity = 50,
+            registrationOpensAt = now.AddDays(-1).ToString("O"), registrationClosesAt = now.AddDays(19).ToString("O"), contactEmail = "contact@example.org",
+        });
+        Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        (await http.PostAsJsonAsync("api/events/journee-staff/registrations", new
+        {
+            firstName = "Yanis", lastName = "Exemple", email = "yanis@example.org", profession = "psychologue", organisation = "RMS Exemple", region = "Grand Est",
+        })).EnsureSuccessStatusCode();
+        var page = await browser.NewPageAsync();
+        page.SetDefaultTimeout(90_000); // a shared, sometimes saturated test machine
+
+        await page.GotoAsync(new Uri(app.BaseUrl, "api/manage/events").ToString());
+        await page.FillAsync("#staff-key", KestrelApp.StaffKey);
+        await page.Keyboard.PressAsync("Enter");
+        await page.GetByText("Journée régionale Grand Est").ClickAsync();
+        await page.Locator("#registrations tr", new() { HasText = "Yanis Exemple" }).WaitForAsync();
+
+        Assert.Contains("1 confirmé(s) sur 50 places", await page.Locator("#counts").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Contains("Psychologue : 1", await page.Locator("#counts").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Equal("page", await page.Locator("nav.staff a[href='/api/manage/events']").GetAttributeAsync("aria-current"));
+
+        await page.Locator("#registrations tr", new() { HasText = "Yanis Exemple" }).GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Modifier" }).ClickAsync();
+        await page.FillAsync("#b-organisation", "Réseau corrigé");
+        await page.ClickAsync("#behalf-submit");
+        await page.Locator("#staff-message", new() { HasText = "Inscription modifiée." }).WaitForAsync();
+        var rows = await http.GetFromJsonAsync<System.Text.Json.JsonElement>("api/manage/events/journee-staff/registrations");
+        Assert.Equal("Réseau corrigé", rows[0].GetProperty("organisation").GetString());
+        Assert.Equal("yanis@example.org", rows[0].GetProperty("email").GetString());
+    }
+
+    [Fact]
+    public async Task TheStaffCreateAnEventWithAQuestionFromThePageAndEditingItKeepsTheQuestion()
+    {
+        await using var app = new KestrelApp(azurite);
+        app.StartServer();
+        using var http = new HttpClient { BaseAddress = app.BaseUrl };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", KestrelApp.StaffKey);
+        var page = await browser.NewPageAsync();
+        page.SetDefaultTimeout(90_000); // a shared, sometimes saturated test machine
+        await page.GotoAsync(new Uri(app.BaseUrl, "api/manage/events").ToString());
+        await page.FillAsync("#staff-key", KestrelApp.StaffKey);
+        await page.Keyboard.PressAsync("Enter");
+
+        await page.FillAsync("#ev-id", "journee-metz");
+        await page.FillAsync("#ev-title", "Journée Grand Est");
+        await page.FillAsync("#ev-startsAt", "2030-06-02T09:00");
+        await page.FillAsync("#ev-endsAt", "2030-06-02T17:00");
+        await page.FillAsync("#ev-venue", "Salle Exemple");
+        await page.FillAsync("#ev-address", "1 rue Exemple, 57000 Metz");
+        await page.FillAsync("#ev-capacity", "80");
+        await page.FillAsync("#ev-registrationOpensAt", "2030-04-01T09:00");
+        await page.FillAsync("#ev-registrationClosesAt", "2030-05-30T18:00");
+        await page.FillAsync("#ev-contactEmail", "contact@example.org");
+        await page.FillAsync("#ev-questions", "atelier | Atelier de l'après-midi | obligatoire");
+        await page.ClickAsync("#event-form button[type=submit]");
+        await page.Locator("#staff-message", new() { HasText = "Événement enregistré." }).WaitForAsync();
+        await page.FillAsync("#ev-capacity", "90");
+        await page.ClickAsync("#event-form button[type=submit]");
+        await page.Locator("#events td", new() { HasText = "90" }).First.WaitForAsync();
+
+        var saved = await http.GetFromJsonAsync<System.Text.Json.JsonElement>("api/events/journee-metz");
+        Assert.Equal(90, saved.GetProperty("capacity").GetInt32());
+        Assert.Equal(new DateTimeOffset(2030, 6, 2, 7, 0, 0, TimeSpan.Zero), saved.GetProperty("startsAt").GetDateTimeOffset());
+        var question = Assert.Single(saved.GetProperty("extraQuestions").EnumerateArray());
+        Assert.Equal("atelier", question.GetProperty("id").GetString());
+        Assert.True(question.GetProperty("required").GetBoolean());
+    }
+}

@@ -1,0 +1,93 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using Microstructures.Core.Email;
+using Microstructures.Core.Storage;
+
+namespace Microstructures.Functions.Tests.Registrations;
+
+// Shared steps: an event created through the manage API, registrations through the public API,
+// and the e-mails the outbox recorded (read back from storage, as the sender would).
+internal static class RegistrationTestKit
+{
+    // The factory's clock starts 2026-11-25 09:00 UTC: registrations are open.
+    public static object Event(int capacity, string opens = "2026-11-01T09:00") => new
+    {
+        title = "Journée Nationale des Microstructures",
+        startsAt = "2026-12-15T08:30",
+        endsAt = "2026-12-15T17:30",
+        venue = "Salle ASIEM",
+        address = "6 rue Albert de Lapparent, 75007 Paris",
+        capacity,
+        registrationOpensAt = opens,
+        registrationClosesAt = "2026-12-09T18:00",
+        contactEmail = "contact@example.org",
+    };
+
+    public static async Task<string> CreateEventAsync(FunctionAppFactory factory, int capacity, string opens = "2026-11-01T09:00")
+    {
+        var eventId = "jnm-" + Guid.NewGuid().ToString("N")[..10];
+        using var staff = factory.CreateStaffClient();
+        var response = await staff.PutAsJsonAsync($"/api/manage/events/{eventId}", Event(capacity, opens));
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        return eventId;
+    }
+
+    public static object Person(string email, string firstName = "Camille") => new
+    {
+        firstName,
+        lastName = "Exemple",
+        email,
+        profession = "medecin-generaliste",
+        organisation = "Cabinet du Parc",
+        region = "Grand Est",
+        accessibilityNeeds = "Accès en fauteuil",
+        newsletterOptIn = false,
+    };
+
+    public static async Task<(System.Net.HttpStatusCode Status, JsonElement Body)> RegisterAsync(HttpClient client, string eventId, object person)
+    {
+        var response = await client.PostAsJsonAsync($"/api/events/{eventId}/registrations", person);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return (response.StatusCode, body);
+    }
+
+    public static async Task<List<(EmailRecord Record, EmailMessage Message)>> EmailsToAsync(FunctionAppFactory factory, string address)
+    {
+        var storage = factory.Services.GetRequiredService<StorageInitializer>();
+        var store = factory.Services.GetRequiredService<EmailStore>();
+        var table = await storage.TableAsync(EmailStore.EmailsTable);
+        var found = new List<(EmailRecord, EmailMessage)>();
+        await foreach (var record in table.QueryAsync<EmailRecord>())
+        {
+            var message = await store.ReadMessageAsync(record.EmailId);
+            if (message.To == address)
+            {
+                found.Add((record, message));
+            }
+        }
+        return found;
+    }
+
+    public static async Task<HashSet<string>> QueuedEmailIdsAsync(FunctionAppFactory factory)
+    {
+        var storage = factory.Services.GetRequiredService<StorageInitializer>();
+        var queue = await storage.QueueAsync(EmailOutbox.QueueName);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            var batch = (await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5))).Value;
+            if (batch.Length == 0)
+            {
+                return ids;
+            }
+            foreach (var message in batch)
+            {
+                ids.Add(EmailOutbox.ParseQueueMessage(message.Body.ToString())!.EmailId);
+            }
+        }
+    }
+
+    public static string PathOf(JsonElement body) => new Uri(body.GetProperty("manageUrl").GetString()!).PathAndQuery;
+}
