@@ -12,7 +12,10 @@ internal static class Platform
 
     public static string FunctionsOutput => RepoPaths.Combine("src", "Functions", "bin", "Release", "net10.0");
 
-    public static string WriteSettings(string storage, int devHostPort)
+    public const string StaffKey = "bench-staff-key-0123456789";
+
+    // local.settings.json for the DevHost; overrides replace or add values (e.g. raised rate limits).
+    public static string WriteSettings(string storage, int devHostPort, IReadOnlyDictionary<string, string>? overrides = null)
     {
         var path = Path.Combine(Path.GetTempPath(), $"bench-settings-{Guid.NewGuid():N}.json");
         var values = new Dictionary<string, string>
@@ -20,13 +23,18 @@ internal static class Platform
             ["AzureWebJobsStorage"] = storage,
             ["FUNCTIONS_WORKER_RUNTIME"] = "custom",
             ["App__PublicBaseUrl"] = $"http://127.0.0.1:{devHostPort}",
-            ["Admin__ApiKey"] = "bench-staff-key-0123456789",
+            ["Admin__ApiKey"] = StaffKey,
+            ["Registrations__SigningKey"] = "bench-signing-key-0123456789abcdef0123456789",
             ["SendGrid__ApiKey"] = "SG.bench",
             ["SendGrid__Host"] = $"http://127.0.0.1:{devHostPort}",
             ["Email__FromAddress"] = "no-reply@example.org",
             ["Email__FromName"] = "CNRMS",
             ["Logging__LogLevel__Default"] = "Warning",
         };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
+        {
+            values[key] = value;
+        }
         File.WriteAllText(path, JsonSerializer.Serialize(new { IsEncrypted = false, Values = values }));
         return path;
     }
@@ -36,8 +44,11 @@ internal static class Platform
             "--script-root", FunctionsOutput, "--settings", settingsPath, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--max-polling-interval", "00:00:01", "--disable-timers");
 
-    public static Process StartBareApp(int port) =>
-        Start(Output("bench/BareApp", "Microstructures.Bench.BareApp"), "--urls", $"http://127.0.0.1:{port}");
+    // With storage, the bare app also maps POST /api/insert (one Table insert per request).
+    public static Process StartBareApp(int port, string? storage = null) =>
+        storage is null
+            ? Start(Output("bench/BareApp", "Microstructures.Bench.BareApp"), "--urls", $"http://127.0.0.1:{port}")
+            : Start(Output("bench/BareApp", "Microstructures.Bench.BareApp"), "--urls", $"http://127.0.0.1:{port}", "--BenchStorage", storage);
 
     private static Process Start(string dll, params string[] args)
     {

@@ -11,51 +11,93 @@ using Microstructures.Core.Email;
 using Microstructures.Core.Storage;
 using Microstructures.TestSupport;
 
-// Issue 2's measures, each against a floor measured in the same run on the same machine:
-//  1. cold start: process start -> first 200 on /api/health through the DevHost, vs a bare ASP.NET Core app;
-//  2. queue path: e-mails/s through DevHost -> SendEmail -> sink, vs raw send+receive+delete on the same Azurite.
-// Ratios are printed, never asserted: these machines are noisy.
+// Each measure against a floor measured in the same run on the same machine:
+//  1. cold start (issue 2): process start -> first 200 on /api/health through the DevHost, vs a bare ASP.NET Core app;
+//  2. queue path (issue 2): e-mails/s through DevHost -> SendEmail -> sink, vs raw send+receive+delete on the same Azurite;
+//  3. registration (issue 4): 1,000 concurrent registrations for 300 seats through the DevHost (exactly 300 201,
+//     700 202, nothing else), p95 latency vs a bare endpoint doing one Table insert per request.
+// Ratios are printed, never asserted: these machines are noisy. The last line is the summary of every ratio measured.
+// Arguments: [cold-start runs (5)] [e-mails (300)] [--only cold-start,queue,registration]
 var inv = CultureInfo.InvariantCulture;
-var runs = args.Length > 0 ? int.Parse(args[0], inv) : 5;
-var emails = args.Length > 1 ? int.Parse(args[1], inv) : 300;
+var positional = new List<string>();
+var only = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+string[] known = ["cold-start", "queue", "registration"];
+for (var a = 0; a < args.Length; a++)
+{
+    if (args[a] == "--only" && a + 1 < args.Length)
+    {
+        foreach (var name in args[++a].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            only.Add(known.Contains(name, StringComparer.OrdinalIgnoreCase) ? name : throw new ArgumentException($"unknown measure '{name}': use {string.Join(", ", known)}"));
+        }
+    }
+    else
+    {
+        positional.Add(args[a]);
+    }
+}
+bool Runs(string measure) => only.Count == 0 || only.Contains(measure);
+var runs = positional.Count > 0 ? int.Parse(positional[0], inv) : 5;
+var emails = positional.Count > 1 ? int.Parse(positional[1], inv) : 300;
+const int RegistrationAttempts = 1000;
+const int Seats = 300;
 
 var azurite = new Azurite();
 await azurite.InitializeAsync();
 try
 {
+    var summary = new List<string>();
     // 1. Cold start (median of `runs`, alternating so drift hits both alike).
-    var ours = new List<double>();
-    var bare = new List<double>();
-    for (var i = 0; i < runs; i++)
+    if (Runs("cold-start"))
     {
-        var port = FreePort.Next();
-        var settings = Platform.WriteSettings(azurite.IsolatedConnectionString(), port);
-        var clock = Stopwatch.StartNew();
-        var devHost = Platform.StartDevHost(settings, port);
-        ours.Add((await Platform.TimeToFirst200Async(devHost, clock, new Uri($"http://127.0.0.1:{port}/api/health"))).TotalMilliseconds);
-        Platform.Stop(devHost);
+        var ours = new List<double>();
+        var bare = new List<double>();
+        for (var i = 0; i < runs; i++)
+        {
+            var port = FreePort.Next();
+            var settings = Platform.WriteSettings(azurite.IsolatedConnectionString(), port);
+            var clock = Stopwatch.StartNew();
+            var devHost = Platform.StartDevHost(settings, port);
+            ours.Add((await Platform.TimeToFirst200Async(devHost, clock, new Uri($"http://127.0.0.1:{port}/api/health"))).TotalMilliseconds);
+            Platform.Stop(devHost);
 
-        var barePort = FreePort.Next();
-        clock.Restart();
-        var bareApp = Platform.StartBareApp(barePort);
-        bare.Add((await Platform.TimeToFirst200Async(bareApp, clock, new Uri($"http://127.0.0.1:{barePort}/api/health"))).TotalMilliseconds);
-        Platform.Stop(bareApp);
-        File.Delete(settings);
+            var barePort = FreePort.Next();
+            clock.Restart();
+            var bareApp = Platform.StartBareApp(barePort);
+            bare.Add((await Platform.TimeToFirst200Async(bareApp, clock, new Uri($"http://127.0.0.1:{barePort}/api/health"))).TotalMilliseconds);
+            Platform.Stop(bareApp);
+            File.Delete(settings);
+        }
+        var oursMedian = Median(ours);
+        var bareMedian = Median(bare);
+        Console.WriteLine($"cold start: platform {oursMedian:F0} ms, bare app {bareMedian:F0} ms (median of {runs})");
+        summary.Add(string.Create(inv, $"cold_start={oursMedian / bareMedian:F2}x (goal <= 1.5x)"));
     }
-    var oursMedian = Median(ours);
-    var bareMedian = Median(bare);
-    Console.WriteLine($"cold start: platform {oursMedian:F0} ms, bare app {bareMedian:F0} ms (median of {runs})");
 
     // 2. Queue path.
-    var storage = azurite.IsolatedConnectionString();
-    var rawRate = await RawQueueRateAsync(storage, emails);
-    var pipelineRate = await PipelineRateAsync(storage, emails);
-    Console.WriteLine($"queue path: {pipelineRate:F1} e-mails/s through DevHost -> SendEmail -> sink, raw queue {rawRate:F1} msg/s ({emails} messages)");
+    if (Runs("queue"))
+    {
+        var storage = azurite.IsolatedConnectionString();
+        var rawRate = await RawQueueRateAsync(storage, emails);
+        var pipelineRate = await PipelineRateAsync(storage, emails);
+        Console.WriteLine($"queue path: {pipelineRate:F1} e-mails/s through DevHost -> SendEmail -> sink, raw queue {rawRate:F1} msg/s ({emails} messages)");
+        summary.Add(string.Create(inv, $"queue_path={pipelineRate / rawRate:F2}x (goal >= 0.5x)"));
+    }
 
-    var coldRatio = oursMedian / bareMedian;
-    var queueRatio = pipelineRate / rawRate;
-    Console.WriteLine(string.Create(inv,
-        $"ratios: cold_start={coldRatio:F2}x (goal <= 1.5x) queue_path={queueRatio:F2}x (goal >= 0.5x)"));
+    // 3. Registrations.
+    if (Runs("registration"))
+    {
+        var r = await RegistrationMeasure.RunAsync(azurite, RegistrationAttempts, Seats);
+        Console.WriteLine($"registration: {r.Attempts} concurrent attempts for {r.Seats} seats -> {r.Confirmed} confirmed (201), {r.Waitlisted} waitlisted (202), {r.Errors} errors");
+        Console.WriteLine($"registration latency: platform {r.Platform}; bare one-insert endpoint {r.Bare}");
+        foreach (var problem in r.Problems)
+        {
+            Console.WriteLine("registration PROBLEM: " + problem);
+        }
+        summary.Add(string.Create(inv, $"registration_p95={r.P95Ratio:F2}x (goal <= 3x), {r.Confirmed}/{r.Waitlisted}/{r.Errors} (goal {r.Seats}/{r.Attempts - r.Seats}/0{(r.Exact ? "" : ", NOT MET")})"));
+    }
+
+    Console.WriteLine("ratios: " + string.Join(' ', summary));
 }
 finally
 {

@@ -1,0 +1,236 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microstructures.TestSupport;
+
+namespace Microstructures.Bench;
+
+// Issue 4's measure: `attempts` concurrent registrations for `seats` seats through the DevHost must
+// give exactly `seats` 201, the rest 202, no other answer; p95 latency against a bare endpoint doing
+// one Table insert per request (bench/BareApp POST /api/insert), same requests, same Azurite.
+internal sealed record RegistrationResult(
+    int Confirmed, int Waitlisted, int Errors, LatencyStats Platform, LatencyStats Bare, int Attempts, int Seats, IReadOnlyList<string> Problems)
+{
+    public double P95Ratio => Platform.P95 / Bare.P95;
+
+    public bool Exact => Confirmed == Seats && Waitlisted == Attempts - Seats && Errors == 0 && Problems.Count == 0;
+}
+
+internal sealed record LatencyStats(double P50, double P95, double Max, double WallMs)
+{
+    public static LatencyStats From(IReadOnlyList<double> milliseconds, double wallMs)
+    {
+        var sorted = milliseconds.Order().ToArray();
+        double Rank(double p) => sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1)];
+        return new LatencyStats(Rank(0.50), Rank(0.95), sorted[^1], wallMs);
+    }
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"p50 {P50:F0} ms, p95 {P95:F0} ms, max {Max:F0} ms, all answered in {WallMs:F0} ms");
+}
+
+internal static class RegistrationMeasure
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static async Task<RegistrationResult> RunAsync(Azurite azurite, int attempts, int seats)
+    {
+        var bodies = Enumerable.Range(1, attempts).Select(Person).ToArray();
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { Timeout = TimeSpan.FromMinutes(5) };
+
+        // Floor first: the bare app on its own storage account of the same Azurite.
+        var bareAnswers = await BareAsync(http, azurite.IsolatedConnectionString(), bodies);
+        var bareErrors = bareAnswers.Count(a => a.Status != HttpStatusCode.Created);
+
+        var storage = azurite.IsolatedConnectionString();
+        var port = FreePort.Next();
+        var settings = Platform.WriteSettings(storage, port, new Dictionary<string, string>
+        {
+            // Every request comes from 127.0.0.1: raise the limits to their validated maximum
+            // (RegistrationOptions: [Range(1, 100_000)] per IP a minute, [Range(1, 1000)] per e-mail an hour).
+            ["Registrations__MaxPerIpPerMinute"] = "100000",
+            ["Registrations__MaxPerEmailPerHour"] = "1000",
+        });
+        var devHost = Platform.StartDevHost(settings, port);
+        try
+        {
+            var baseUri = new Uri($"http://127.0.0.1:{port}");
+            await Platform.TimeToFirst200Async(devHost, Stopwatch.StartNew(), new Uri(baseUri, "/api/health"));
+            // Warm-up on its own event (JIT, connections, tables), as the bare app's warm-up does.
+            var warmUp = await CreateEventAsync(http, baseUri, "bench-warmup-" + Guid.NewGuid().ToString("N")[..8], 5);
+            for (var i = 0; i < 10; i++)
+            {
+                await SendAsync(http, new Uri(baseUri, $"/api/events/{warmUp}/registrations"), Person(-i - 1));
+            }
+            var eventId = await CreateEventAsync(http, baseUri, "bench-" + Guid.NewGuid().ToString("N")[..10], seats);
+            var clock = Stopwatch.StartNew();
+            var answers = await Task.WhenAll(bodies.Select(b => SendAsync(http, new Uri(baseUri, $"/api/events/{eventId}/registrations"), b)));
+            var wall = clock.Elapsed.TotalMilliseconds;
+
+            var confirmed = answers.Count(a => a.Status == HttpStatusCode.Created);
+            var waitlisted = answers.Count(a => a.Status == HttpStatusCode.Accepted);
+            var others = answers.Where(a => a.Status is not (HttpStatusCode.Created or HttpStatusCode.Accepted)).ToList();
+            foreach (var group in others.GroupBy(a => a.Status is { } s ? ((int)s).ToString(CultureInfo.InvariantCulture) : "exception"))
+            {
+                Console.WriteLine($"registration errors: {group.Count()} x {group.Key}, e.g. {Truncate(group.First().Body)}");
+            }
+            var problems = await VerifyAsync(http, baseUri, eventId, answers, seats, attempts);
+            if (bareErrors > 0)
+            {
+                problems.Add($"the bare insert endpoint failed {bareErrors} requests, e.g. {Truncate(bareAnswers.First(a => a.Status != HttpStatusCode.Created).Body)}");
+            }
+            return new RegistrationResult(confirmed, waitlisted, others.Count,
+                LatencyStats.From(answers.Select(a => a.Milliseconds).ToList(), wall),
+                LatencyStats.From(bareAnswers.Select(a => a.Milliseconds).ToList(), bareAnswers.Wall), attempts, seats, problems);
+        }
+        finally
+        {
+            Platform.Stop(devHost);
+            File.Delete(settings);
+        }
+    }
+
+    private sealed class Answers(IEnumerable<Answer> answers, double wall) : List<Answer>(answers)
+    {
+        public double Wall { get; } = wall;
+    }
+
+    private static async Task<Answers> BareAsync(HttpClient http, string storage, string[] bodies)
+    {
+        var port = FreePort.Next();
+        var bare = Platform.StartBareApp(port, storage);
+        try
+        {
+            var baseUri = new Uri($"http://127.0.0.1:{port}");
+            await Platform.TimeToFirst200Async(bare, Stopwatch.StartNew(), new Uri(baseUri, "/api/health"));
+            var insert = new Uri(baseUri, "/api/insert");
+            for (var i = 0; i < 10; i++)
+            {
+                await SendAsync(http, insert, Person(-i - 1));
+            }
+            var clock = Stopwatch.StartNew();
+            var answers = await Task.WhenAll(bodies.Select(b => SendAsync(http, insert, b)));
+            return new Answers(answers, clock.Elapsed.TotalMilliseconds);
+        }
+        finally
+        {
+            Platform.Stop(bare);
+        }
+    }
+
+    private sealed record Answer(HttpStatusCode? Status, string Body, double Milliseconds);
+
+    private static async Task<Answer> SendAsync(HttpClient http, Uri url, string json)
+    {
+        // StringContent has a Content-Length: the Functions host and the DevHost forward no chunked body.
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        var start = Stopwatch.GetTimestamp();
+        try
+        {
+            using var response = await http.PostAsync(url, content);
+            var body = await response.Content.ReadAsStringAsync();
+            return new Answer(response.StatusCode, body, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return new Answer(null, ex.GetType().Name + ": " + ex.Message, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+    }
+
+    private static string Person(int i) => JsonSerializer.Serialize(new
+    {
+        firstName = "Camille",
+        lastName = "Exemple",
+        email = $"participant{i.ToString(CultureInfo.InvariantCulture).Replace('-', 'w')}@example.org",
+        profession = "medecin-generaliste",
+        organisation = "Cabinet du Parc",
+        region = "Grand Est",
+        newsletterOptIn = false,
+    }, Json);
+
+    private static async Task<string> CreateEventAsync(HttpClient http, Uri baseUri, string eventId, int capacity)
+    {
+        var now = DateTimeOffset.UtcNow;
+        string At(TimeSpan offset) => (now + offset).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        var body = JsonSerializer.Serialize(new
+        {
+            title = "Journée Nationale des Microstructures (bench)",
+            startsAt = At(TimeSpan.FromDays(30)),
+            endsAt = At(TimeSpan.FromDays(30) + TimeSpan.FromHours(9)),
+            venue = "Salle ASIEM",
+            address = "6 rue Albert de Lapparent, 75007 Paris",
+            capacity,
+            registrationOpensAt = At(TimeSpan.FromDays(-1)),
+            registrationClosesAt = At(TimeSpan.FromDays(20)),
+            contactEmail = "contact@example.org",
+        }, Json);
+        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(baseUri, $"/api/manage/events/{eventId}"))
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Platform.StaffKey);
+        using var response = await http.SendAsync(request);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException($"PUT event answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+        return eventId;
+    }
+
+    // What storage says after the run, three ways: the public summary (seats left, waitlisted), the
+    // staff counts (the event row's counters) and the staff list (the registration rows themselves);
+    // plus the waitlist positions the 202 answers gave (1..N, each once).
+    private static async Task<List<string>> VerifyAsync(HttpClient http, Uri baseUri, string eventId, Answer[] answers, int seats, int attempts)
+    {
+        var problems = new List<string>();
+        var summary = JsonDocument.Parse(await http.GetStringAsync(new Uri(baseUri, $"/api/events/{eventId}"))).RootElement;
+        var publicConfirmed = summary.GetProperty("capacity").GetInt32() - summary.GetProperty("seatsLeft").GetInt32();
+        var publicWaitlisted = summary.GetProperty("waitlisted").GetInt32();
+
+        var counts = JsonDocument.Parse(await StaffGetAsync(http, new Uri(baseUri, $"/api/manage/events/{eventId}/counts"))).RootElement;
+        var counterConfirmed = counts.GetProperty("confirmed").GetInt32();
+        var counterWaitlisted = counts.GetProperty("waitlisted").GetInt32();
+
+        var rows = JsonDocument.Parse(await StaffGetAsync(http, new Uri(baseUri, $"/api/manage/events/{eventId}/registrations"))).RootElement.EnumerateArray().ToList();
+        var rowsConfirmed = rows.Count(r => r.GetProperty("status").GetString() == "Confirmed");
+        var rowsWaitlisted = rows.Count(r => r.GetProperty("status").GetString() == "Waitlisted");
+
+        var positions = answers.Where(a => a.Status == HttpStatusCode.Accepted)
+            .Select(a => JsonDocument.Parse(a.Body).RootElement.GetProperty("waitlistPosition").GetInt32()).Order().ToList();
+        var positionsOk = positions.SequenceEqual(Enumerable.Range(1, positions.Count));
+
+        Console.WriteLine($"registration storage: public summary {publicConfirmed} confirmed / {publicWaitlisted} waitlisted (capacity - seatsLeft, so an overbooking would not show here), " +
+            $"event counters {counterConfirmed} / {counterWaitlisted}, rows {rowsConfirmed} / {rowsWaitlisted} of {rows.Count}, waitlist positions 1..{positions.Count} {(positionsOk ? "each once" : "NOT each once")}");
+        var expectedWaitlisted = attempts - seats;
+        if (publicConfirmed != seats || publicWaitlisted != expectedWaitlisted)
+        {
+            problems.Add($"public summary says {publicConfirmed} confirmed / {publicWaitlisted} waitlisted");
+        }
+        if (counterConfirmed != seats || counterWaitlisted != expectedWaitlisted)
+        {
+            problems.Add($"event counters say {counterConfirmed} confirmed / {counterWaitlisted} waitlisted");
+        }
+        if (rowsConfirmed != seats || rowsWaitlisted != expectedWaitlisted || rows.Count != attempts)
+        {
+            problems.Add($"registration rows: {rowsConfirmed} confirmed / {rowsWaitlisted} waitlisted of {rows.Count}");
+        }
+        if (!positionsOk)
+        {
+            problems.Add($"waitlist positions are not 1..{positions.Count} each once");
+        }
+        return problems;
+    }
+
+    private static async Task<string> StaffGetAsync(HttpClient http, Uri url)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Platform.StaffKey);
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        return response.IsSuccessStatusCode ? body : throw new InvalidOperationException($"GET {url} answered {(int)response.StatusCode}: {Truncate(body)}");
+    }
+
+    private static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "…";
+}
