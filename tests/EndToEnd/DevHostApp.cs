@@ -35,6 +35,7 @@ public sealed class DevHostApp : IAsyncDisposable
             ["Email__FromAddress"] = "no-reply@example.org",
             ["Email__FromName"] = "CNRMS",
             ["Email__SweepGrace"] = "00:00:02",
+            ["Registrations__SigningKey"] = "e2e-registrations-signing-key-0123456789abcdef",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
         {

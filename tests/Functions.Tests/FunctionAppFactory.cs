@@ -15,12 +15,23 @@ public sealed class FunctionAppFactory(Azurite azurite, IDictionary<string, stri
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
 
+    // A storage account of this factory's own (tests sharing one Azurite never see each other's data),
+    // unless the overrides name one: SecondInstance() shares it, as two app instances in Azure would.
+    public string Storage { get; } = overrides?.TryGetValue("AzureWebJobsStorage", out var storage) == true && storage is not null
+        ? storage
+        : azurite.IsolatedConnectionString();
+
+    private readonly Azurite _azurite = azurite;
+
+    // Another instance of the app on the same storage: nothing shared but the storage account.
+    public FunctionAppFactory SecondInstance() => new(_azurite, new Dictionary<string, string?> { ["AzureWebJobsStorage"] = Storage });
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var settings = new Dictionary<string, string?>
         {
-            ["AzureWebJobsStorage"] = azurite.IsolatedConnectionString(),
+            ["AzureWebJobsStorage"] = Storage,
             ["App:PublicBaseUrl"] = "https://evenements.example.org",
             ["Admin:ApiKey"] = StaffKey,
             ["SendGrid:ApiKey"] = "SG.test",

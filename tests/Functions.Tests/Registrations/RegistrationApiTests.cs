@@ -36,7 +36,7 @@ public sealed class RegistrationApiTests(Azurite azurite) : IClassFixture<Azurit
         // Two app instances share nothing but storage: their in-process queues do not see each other,
         // so only the ETag on the event row keeps the count right.
         await using var one = new FunctionAppFactory(azurite);
-        await using var two = new FunctionAppFactory(azurite);
+        await using var two = one.SecondInstance();
         var eventId = await CreateEventAsync(one, capacity: 5);
         using var clientOne = one.CreateClient();
         using var clientTwo = two.CreateClient();
@@ -53,7 +53,7 @@ public sealed class RegistrationApiTests(Azurite azurite) : IClassFixture<Azurit
     public async Task CancellationsAndRegistrationsRacingOnTwoInstancesKeepTheSeatsFullAndPromoteInArrivalOrder()
     {
         await using var one = new FunctionAppFactory(azurite);
-        await using var two = new FunctionAppFactory(azurite);
+        await using var two = one.SecondInstance();
         var eventId = await CreateEventAsync(one, capacity: 3);
         using var clientOne = one.CreateClient();
         using var clientTwo = two.CreateClient();

@@ -27,7 +27,7 @@ public sealed class RegistrationCrashTests(Azurite azurite) : IClassFixture<Azur
         queues.Setup(q => q.GetQueueClient(It.IsAny<string>())).Returns(failingQueue.Object);
         await using var crashing = new FunctionAppFactory(azurite);
         await using var crashingApp = crashing.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton(queues.Object)));
-        await using var survivor = new FunctionAppFactory(azurite);
+        await using var survivor = crashing.SecondInstance();
         var eventId = await CreateEventAsync(survivor, capacity: 2);
 
         var service = crashingApp.Services.GetRequiredService<RegistrationService>();
