@@ -52,7 +52,8 @@ app.MapAssetEndpoints();
 app.MapHealthEndpoints();
 app.MapEmailEndpoints(manage);
 app.MapReferenceDataEndpoints(manage, app.MapNetworkGroup());
-app.MapRegistrationEndpoints(manage);
+// The events staff API records every change in the event's audit trail.
+app.MapRegistrationEndpoints(manage.MapGroup("").AddEndpointFilter<EventAuditFilter>());
 
 app.Run();
 

@@ -41,7 +41,10 @@ public static class AuditEntityTypes
     public const string Network = "network";
     public const string Microstructure = "microstructure";
 
-    public static bool IsKnown(string? value) => value is Region or Network or Microstructure;
+    // An event and everything staff did to its registrations (register, edit, cancel on someone's behalf, messages).
+    public const string Event = "event";
+
+    public static bool IsKnown(string? value) => value is Region or Network or Microstructure or Event;
 }
 
 public sealed class AuditEntity : ITableEntity

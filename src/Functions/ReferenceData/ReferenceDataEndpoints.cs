@@ -90,7 +90,7 @@ public static class ReferenceDataEndpoints
     {
         if (!AuditEntityTypes.IsKnown(entityType) || !OrgTreeStore.IsStorableKey(entityId))
         {
-            return TypedResults.Problem(title: "Introuvable", detail: "Type d'entité inconnu : region, network ou microstructure.", statusCode: StatusCodes.Status404NotFound);
+            return TypedResults.Problem(title: "Introuvable", detail: "Type d'entité inconnu : region, network, microstructure ou event.", statusCode: StatusCodes.Status404NotFound);
         }
         return TypedResults.Ok(await audit.ListAsync(entityType, entityId, cancellationToken: cancellationToken));
     }
