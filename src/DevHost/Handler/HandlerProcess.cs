@@ -173,8 +173,24 @@ internal sealed class HandlerProcess : IAsyncDisposable
         _process.Dispose();
     }
 
+    // A port below Linux's ephemeral range (32768+ by default): a port-0 bind or an outgoing
+    // connection elsewhere can grab an ephemeral port between our check and the handler's bind,
+    // and then readiness ("any answer on GET /") would be answered by someone else's server.
     private static int FreeTcpPort()
     {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var port = Random.Shared.Next(20000, 32000);
+            try
+            {
+                using var probe = new TcpListener(System.Net.IPAddress.Loopback, port);
+                probe.Start();
+                return port;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+            }
+        }
         using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
