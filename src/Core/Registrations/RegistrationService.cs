@@ -143,15 +143,28 @@ public sealed class RegistrationService(RegistrationStore store, EmailOutbox out
         // Prepared before queueing, for the outcome the counters suggest now; the committer prepares the
         // other variant only if the outcome differs. Ids are per registration and outcome: the variant
         // that never commits has no marker and is abandoned by the sweeper.
+        // The speculation counts the registrations of this process still in flight for the event (this
+        // one included): in a rush, those beyond the seats left expect the waitlist, and the committer
+        // rarely has to prepare the other variant on its critical path.
         var prepared = new Dictionary<string, string>(StringComparer.Ordinal);
-        var speculated = evt.SeatsLeft > 0 ? RegistrationStatus.Confirmed : RegistrationStatus.Waitlisted;
-        prepared[speculated] = await PrepareFirstEmailAsync(evt, reg, speculated, cancellationToken);
+        var queue = _queues.GetOrAdd(eventId, _ => new CommitQueue());
+        var ahead = Interlocked.Increment(ref queue.InFlight);
+        Committed committed;
+        try
+        {
+            var speculated = evt.SeatsLeft >= ahead ? RegistrationStatus.Confirmed : RegistrationStatus.Waitlisted;
+            prepared[speculated] = await PrepareFirstEmailAsync(evt, reg, speculated, cancellationToken);
 
-        // Queued for this event's committer, which commits it in a batch with whoever else is waiting.
-        // The commit itself is not cancelled with this request: the other items of its batch depend on it.
-        var item = new PendingRegistration(reg, prepared, now);
-        Enqueue(eventId, item);
-        var committed = await item.Done.Task;
+            // Queued for this event's committer, which commits it in a batch with whoever else is waiting.
+            // The commit itself is not cancelled with this request: the other items of its batch depend on it.
+            var item = new PendingRegistration(reg, prepared, now);
+            Enqueue(eventId, queue, item);
+            committed = await item.Done.Task;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref queue.InFlight);
+        }
         if (committed.Answer is { } answer)
         {
             return Result<RegistrationOutcome>.Success(answer);
@@ -179,11 +192,11 @@ public sealed class RegistrationService(RegistrationStore store, EmailOutbox out
     {
         public readonly Queue<PendingRegistration> Items = new();
         public bool Draining;
+        public int InFlight; // registrations between their speculation and their commit
     }
 
-    private void Enqueue(string eventId, PendingRegistration item)
+    private void Enqueue(string eventId, CommitQueue queue, PendingRegistration item)
     {
-        var queue = _queues.GetOrAdd(eventId, _ => new CommitQueue());
         lock (queue)
         {
             queue.Items.Enqueue(item);
