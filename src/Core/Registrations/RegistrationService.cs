@@ -46,7 +46,7 @@ public sealed class RegistrationService(RegistrationStore store, EmailOutbox out
     private const int MaxPromotionsPerBatch = 25;
 
     // 1 event row + 19 registrations x at most 4 rows (registration, e-mail uniqueness, waitlist,
-    // e-mail marker) stays well under Azure's 100 entities per transaction.
+    // e-mail marker) = 77, within Azure's 100 entities per transaction (SubmitAsync checks it).
     private const int MaxRegistrationsPerBatch = 19;
 
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
@@ -193,6 +193,9 @@ public sealed class RegistrationService(RegistrationStore store, EmailOutbox out
         public readonly Queue<PendingRegistration> Items = new();
         public bool Draining;
         public int InFlight; // registrations between their speculation and their commit
+        // The event row as the committer's last batch left it (counters and new ETag): the next batch
+        // starts from it without reading again. Stale (another instance, a cancellation) → 412 → read.
+        public EventEntity? Event;
     }
 
     private void Enqueue(string eventId, CommitQueue queue, PendingRegistration item)
@@ -230,10 +233,11 @@ public sealed class RegistrationService(RegistrationStore store, EmailOutbox out
             }
             try
             {
-                await CommitBatchAsync(eventId, batch);
+                await CommitBatchAsync(eventId, queue, batch);
             }
             catch (Exception ex)
             {
+                queue.Event = null;
                 // Only this batch fails (its callers see the exception); the next batch goes on.
                 logger.LogError(ex, "Could not commit {Count} registrations for {EventId}", batch.Count, eventId);
                 foreach (var item in batch)
@@ -244,7 +248,7 @@ public sealed class RegistrationService(RegistrationStore store, EmailOutbox out
         }
     }
 
-    private async Task CommitBatchAsync(string eventId, List<PendingRegistration> batch)
+    private async Task CommitBatchAsync(string eventId, CommitQueue queue, List<PendingRegistration> batch)
     {
         // An address twice in one batch (a double click) would put the same uniqueness row twice in one
         // transaction, which Azure rejects as a whole: the repeats go after the batch, one by one, and
@@ -256,7 +260,7 @@ public sealed class RegistrationService(RegistrationStore store, EmailOutbox out
         {
             try
             {
-                await CommitDistinctAsync(eventId, batch);
+                await CommitDistinctAsync(eventId, queue, batch);
             }
             finally
             {
@@ -275,16 +279,18 @@ public sealed class RegistrationService(RegistrationStore store, EmailOutbox out
         }
     }
 
-    private async Task CommitDistinctAsync(string eventId, List<PendingRegistration> batch)
+    private async Task CommitDistinctAsync(string eventId, CommitQueue queue, List<PendingRegistration> batch)
     {
         if (batch.Count == 1)
         {
+            queue.Event = null; // the single-item path reads and changes the row itself
             batch[0].Done.TrySetResult(await CommitOneAsync(eventId, batch[0]));
             return;
         }
         for (var attempt = 1; ; attempt++)
         {
-            var evt = await store.GetEventAsync(eventId) ?? throw new InvalidOperationException($"Event {eventId} vanished.");
+            var evt = queue.Event ?? await store.GetEventAsync(eventId) ?? throw new InvalidOperationException($"Event {eventId} vanished.");
+            queue.Event = null;
             // Statuses in arrival order: seats first, then waitlist sequence numbers.
             var statuses = new string[batch.Count];
             var confirmed = evt.Confirmed;
@@ -321,7 +327,12 @@ public sealed class RegistrationService(RegistrationStore store, EmailOutbox out
             }
             try
             {
-                await store.SubmitAsync(eventId, actions);
+                var responses = await store.SubmitAsync(eventId, actions);
+                if (responses.Count == actions.Count && responses[0].Headers.ETag is { } etag)
+                {
+                    evt.ETag = etag;
+                    queue.Event = evt;
+                }
             }
             catch (TableTransactionFailedException ex) when (ex.Status == 412 && attempt < MaxAttempts)
             {
