@@ -10,22 +10,47 @@ namespace Microstructures.Core.Registrations;
 public sealed record RegistrationView(EventSummary Event, string RegistrationId, string FirstName, string LastName, string Email, string Status, int? WaitlistPosition, DateTimeOffset? CheckedInAt);
 
 // Seats never overbook. The event row carries the counters (Confirmed, Waiting, NextWaitSequence)
-// and every change of a seat is ONE entity-group transaction in the event's partition:
-//   [event row replaced under the ETag we read] + [registration row added/updated]
-//   + [e-mail uniqueness row added/deleted] + [waitlist row added/deleted] + [e-mail commit marker]
+// and every change of a seat is an entity-group transaction in the event's partition:
+//   [event row replaced under the ETag we read] + per registration: [registration row added]
+//   + [e-mail uniqueness row added] + [waitlist row added, when waitlisted] + [e-mail commit marker]
 // Two writers that read the same counters cannot both commit: the second gets 412 and starts again
 // from a fresh read. A crash before the commit leaves nothing (no seat, the e-mail abandoned by the
 // sweeper); a crash after it leaves the seat AND its e-mail marker (the sweeper sends it). A retried
 // request meets the uniqueness row (409) and is answered with the existing registration. The
 // waitlist is FIFO because sequence numbers come from the same counter row and promotion takes the
-// lowest "wait-" row key. In one process, a per-event semaphore queues writers so they do not burn
-// attempts on 412s; across instances the ETag alone is the guarantee.
+// lowest "wait-" row key.
+//
+// Group commit. New registrations are not written one per transaction: each request (validated,
+// checked for a duplicate, its e-mail prepared) joins its event's queue, and one committer at a time
+// per event (started by the request that finds none running; it stops when the queue is empty)
+// commits up to 19 of them in ONE transaction: it reads the event row, assigns statuses in arrival
+// order (seats first, then waitlist sequence numbers), prepares any e-mail variant the speculation
+// missed, submits, and answers each request, which then dispatches its own e-mail. Why it is safe:
+// - the event row's ETag is still the only cross-instance guarantee: the batch replaces it under the
+//   ETag it read, so a batch built on stale counters fails whole (412) and is rebuilt from a fresh read;
+// - one transaction is all-or-nothing: no batch can leave a seat without its registration, uniqueness
+//   row, waitlist row or e-mail marker, nor counters that disagree with the rows;
+// - within an instance the queue is FIFO, so arrival order is kept (across instances, as before, the
+//   order is whoever commits first);
+// - a 409 does not say which item conflicted (an address registered meanwhile, or another instance
+//   took one of our waitlist numbers): nothing was written, and the batch's items are committed one by
+//   one with the single-item logic (duplicate → answered with the existing registration; sequence
+//   taken → read again), exactly as before batching;
+// - a failing batch fails only its own callers; the committer goes on with the next batch. The commit
+//   is not cancelled with a caller's request: the other items of its batch depend on it.
+// The committer holds the per-event semaphore for each batch, so cancellations, promotions and
+// capacity edits in this process still queue behind it instead of burning attempts on 412s.
 public sealed class RegistrationService(RegistrationStore store, EmailOutbox outbox, RegistrationEmails emails, TimeProvider time, ILogger<RegistrationService> logger)
 {
     private const int MaxAttempts = 100;
     private const int MaxPromotionsPerBatch = 25;
 
+    // 1 event row + 19 registrations x at most 4 rows (registration, e-mail uniqueness, waitlist,
+    // e-mail marker) = 77, within Azure's 100 entities per transaction (SubmitAsync checks it).
+    private const int MaxRegistrationsPerBatch = 19;
+
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CommitQueue> _queues = new(StringComparer.Ordinal);
 
     public async Task<Result<EventSummary>> PutEventAsync(string eventId, EventInput? input, CancellationToken cancellationToken = default)
     {
@@ -115,73 +140,290 @@ public sealed class RegistrationService(RegistrationStore store, EmailOutbox out
         }
 
         var reg = NewRegistration(eventId, valid, source, now);
-        // Prepared before taking the lock, for the outcome the counters suggest now; prepared again
-        // inside only if the outcome changed meanwhile. Ids are per registration and outcome: the
-        // variant that never commits has no marker and is abandoned by the sweeper.
+        // Prepared before queueing, for the outcome the counters suggest now; the committer prepares the
+        // other variant only if the outcome differs. Ids are per registration and outcome: the variant
+        // that never commits has no marker and is abandoned by the sweeper.
+        // The speculation counts the registrations of this process still in flight for the event (this
+        // one included): in a rush, those beyond the seats left expect the waitlist, and the committer
+        // rarely has to prepare the other variant on its critical path.
         var prepared = new Dictionary<string, string>(StringComparer.Ordinal);
-        var speculated = evt.SeatsLeft > 0 ? RegistrationStatus.Confirmed : RegistrationStatus.Waitlisted;
-        prepared[speculated] = await PrepareFirstEmailAsync(evt, reg, speculated, cancellationToken);
-
-        int? position = null;
-        string emailId;
-        using (await LockAsync(eventId, cancellationToken))
+        var queue = _queues.GetOrAdd(eventId, _ => new CommitQueue());
+        var ahead = Interlocked.Increment(ref queue.InFlight);
+        Committed committed;
+        try
         {
-            for (var attempt = 1; ; attempt++)
+            var speculated = evt.SeatsLeft >= ahead ? RegistrationStatus.Confirmed : RegistrationStatus.Waitlisted;
+            prepared[speculated] = await PrepareFirstEmailAsync(evt, reg, speculated, cancellationToken);
+
+            // Queued for this event's committer, which commits it in a batch with whoever else is waiting.
+            // The commit itself is not cancelled with this request: the other items of its batch depend on it.
+            var item = new PendingRegistration(reg, prepared, now);
+            Enqueue(eventId, queue, item);
+            committed = await item.Done.Task;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref queue.InFlight);
+        }
+        if (committed.Answer is { } answer)
+        {
+            return Result<RegistrationOutcome>.Success(answer);
+        }
+        logger.LogInformation("Registered {RegistrationId} for {EventId} as {Status}", reg.RegistrationId, eventId, reg.Status);
+        await outbox.DispatchAsync(committed.EmailId!, cancellationToken);
+        return Result<RegistrationOutcome>.Success(new RegistrationOutcome(RegistrationOutcomeKind.Created, reg.RegistrationId, reg.Status, committed.Position,
+            emails.ManageLink(eventId, reg.RegistrationId).ToString()));
+    }
+
+    // A registration waiting for its event's committer, and what became of it.
+    private sealed class PendingRegistration(RegistrationEntity reg, Dictionary<string, string> prepared, DateTimeOffset now)
+    {
+        public RegistrationEntity Reg { get; } = reg;
+        public Dictionary<string, string> Prepared { get; } = prepared;
+        public DateTimeOffset Now { get; } = now;
+        public TaskCompletionSource<Committed> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    // Either committed (EmailId to dispatch, Position when waitlisted) or answered otherwise (Answer:
+    // the address was registered already).
+    private sealed record Committed(string? EmailId, int? Position, RegistrationOutcome? Answer);
+
+    private sealed class CommitQueue
+    {
+        public readonly Queue<PendingRegistration> Items = new();
+        public bool Draining;
+        public int InFlight; // registrations between their speculation and their commit
+        // The event row as the committer's last batch left it (counters and new ETag): the next batch
+        // starts from it without reading again. Stale (another instance, a cancellation) → 412 → read.
+        public EventEntity? Event;
+    }
+
+    private void Enqueue(string eventId, CommitQueue queue, PendingRegistration item)
+    {
+        lock (queue)
+        {
+            queue.Items.Enqueue(item);
+            if (queue.Draining)
             {
-                evt = await store.GetEventAsync(eventId, cancellationToken) ?? throw new InvalidOperationException($"Event {eventId} vanished.");
-                var status = evt.SeatsLeft > 0 ? RegistrationStatus.Confirmed : RegistrationStatus.Waitlisted;
-                if (!prepared.TryGetValue(status, out emailId!))
+                return; // the running committer takes it in its next batch
+            }
+            queue.Draining = true;
+        }
+        // This request found no committer running: it starts one, which drains the queue and stops
+        // when the queue is empty (no thread lingers). Its own item is answered like the others.
+        _ = Task.Run(() => DrainAsync(eventId, queue));
+    }
+
+    private async Task DrainAsync(string eventId, CommitQueue queue)
+    {
+        while (true)
+        {
+            var batch = new List<PendingRegistration>(MaxRegistrationsPerBatch);
+            lock (queue)
+            {
+                while (batch.Count < MaxRegistrationsPerBatch && queue.Items.TryDequeue(out var next))
                 {
-                    emailId = prepared[status] = await PrepareFirstEmailAsync(evt, reg, status, cancellationToken);
+                    batch.Add(next);
                 }
-                reg.Status = status;
-                // The event row first: a writer with stale counters fails on it (412), before any other row.
-                var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, evt, evt.ETag) };
-                if (status == RegistrationStatus.Confirmed)
+                if (batch.Count == 0)
                 {
-                    reg.ConfirmedAt = now;
-                    reg.WaitSequence = null;
-                    evt.Confirmed++;
-                    position = null;
+                    queue.Draining = false;
+                    return;
                 }
-                else
+            }
+            try
+            {
+                await CommitBatchAsync(eventId, queue, batch);
+            }
+            catch (Exception ex)
+            {
+                queue.Event = null;
+                // Only this batch fails (its callers see the exception); the next batch goes on.
+                logger.LogError(ex, "Could not commit {Count} registrations for {EventId}", batch.Count, eventId);
+                foreach (var item in batch)
                 {
-                    reg.ConfirmedAt = null;
-                    reg.WaitSequence = ++evt.NextWaitSequence;
-                    position = ++evt.Waiting;
-                    actions.Add(new(TableTransactionActionType.Add, WaitRow(eventId, reg.WaitSequence.Value, reg.RegistrationId)));
+                    item.Done.TrySetException(ex);
                 }
-                actions.Add(new(TableTransactionActionType.Add, reg));
-                actions.Add(new(TableTransactionActionType.Add, EmailIndexRow(eventId, reg.Email, reg.RegistrationId)));
-                actions.Add(new(TableTransactionActionType.Add, RegistrationStore.Marker(eventId, emailId).NewEntity()));
-                try
+            }
+        }
+    }
+
+    private async Task CommitBatchAsync(string eventId, CommitQueue queue, List<PendingRegistration> batch)
+    {
+        // An address twice in one batch (a double click) would put the same uniqueness row twice in one
+        // transaction, which Azure rejects as a whole: the repeats go after the batch, one by one, and
+        // meet the first one's row (409 → answered with the existing registration).
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var repeats = batch.Where(item => !seen.Add(item.Reg.Email)).ToList();
+        batch = batch.Except(repeats).ToList();
+        using (await LockAsync(eventId, CancellationToken.None))
+        {
+            try
+            {
+                await CommitDistinctAsync(eventId, queue, batch);
+            }
+            finally
+            {
+                foreach (var item in repeats)
                 {
-                    await store.SubmitAsync(eventId, actions, cancellationToken);
-                    break;
-                }
-                catch (TableTransactionFailedException ex) when (ex.Status == 412 && attempt < MaxAttempts)
-                {
-                    // Someone else changed the counters since we read them: read again.
-                }
-                catch (TableTransactionFailedException ex) when (ex.Status == 409)
-                {
-                    // The same address registered meanwhile (a double click, a retried request)...
-                    if (await store.FindByEmailAsync(eventId, reg.Email, cancellationToken) is { } winner)
+                    try
                     {
-                        return Result<RegistrationOutcome>.Success(await ResendAsync(evt, winner, cancellationToken));
+                        item.Done.TrySetResult(await CommitOneAsync(eventId, item));
                     }
-                    // ...or another instance took the same waitlist sequence number: read again.
-                    if (attempt >= MaxAttempts)
+                    catch (Exception ex)
                     {
-                        throw;
+                        item.Done.TrySetException(ex);
                     }
                 }
             }
         }
-        logger.LogInformation("Registered {RegistrationId} for {EventId} as {Status}", reg.RegistrationId, eventId, reg.Status);
-        await outbox.DispatchAsync(emailId, cancellationToken);
-        return Result<RegistrationOutcome>.Success(new RegistrationOutcome(RegistrationOutcomeKind.Created, reg.RegistrationId, reg.Status, position,
-            emails.ManageLink(eventId, reg.RegistrationId).ToString()));
+    }
+
+    private async Task CommitDistinctAsync(string eventId, CommitQueue queue, List<PendingRegistration> batch)
+    {
+        if (batch.Count == 1)
+        {
+            queue.Event = null; // the single-item path reads and changes the row itself
+            batch[0].Done.TrySetResult(await CommitOneAsync(eventId, batch[0]));
+            return;
+        }
+        for (var attempt = 1; ; attempt++)
+        {
+            var evt = queue.Event ?? await store.GetEventAsync(eventId) ?? throw new InvalidOperationException($"Event {eventId} vanished.");
+            queue.Event = null;
+            // Statuses in arrival order: seats first, then waitlist sequence numbers.
+            var statuses = new string[batch.Count];
+            var confirmed = evt.Confirmed;
+            for (var i = 0; i < batch.Count; i++)
+            {
+                statuses[i] = evt.Capacity - confirmed > 0 ? RegistrationStatus.Confirmed : RegistrationStatus.Waitlisted;
+                if (statuses[i] == RegistrationStatus.Confirmed)
+                {
+                    confirmed++;
+                }
+            }
+            // The e-mail variants the speculation missed, prepared together before the transaction
+            // (from the counters as read, like the single-item path).
+            await Task.WhenAll(batch.Select((item, i) => (item, status: statuses[i]))
+                .Where(x => !x.item.Prepared.ContainsKey(x.status))
+                .Select(async x =>
+                {
+                    var id = await PrepareFirstEmailAsync(evt, x.item.Reg, x.status, CancellationToken.None);
+                    lock (x.item.Prepared)
+                    {
+                        x.item.Prepared[x.status] = id;
+                    }
+                }));
+            // The event row first: a writer with stale counters fails on it (412), before any other row.
+            var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, evt, evt.ETag) };
+            var results = new Committed[batch.Count];
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var (reg, status) = (batch[i].Reg, statuses[i]);
+                results[i] = new Committed(batch[i].Prepared[status], AssignStatus(evt, reg, status, batch[i].Now, actions), null);
+                actions.Add(new(TableTransactionActionType.Add, reg));
+                actions.Add(new(TableTransactionActionType.Add, EmailIndexRow(eventId, reg.Email, reg.RegistrationId)));
+                actions.Add(new(TableTransactionActionType.Add, RegistrationStore.Marker(eventId, results[i].EmailId!).NewEntity()));
+            }
+            try
+            {
+                var responses = await store.SubmitAsync(eventId, actions);
+                if (responses.Count == actions.Count && responses[0].Headers.ETag is { } etag)
+                {
+                    evt.ETag = etag;
+                    queue.Event = evt;
+                }
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 412 && attempt < MaxAttempts)
+            {
+                continue; // another instance changed the counters: read again, the whole batch
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 409)
+            {
+                // Some item conflicted (an address registered meanwhile, or another instance took one of
+                // our waitlist sequence numbers) and nothing was written: one by one, as before.
+                logger.LogInformation("Batch of {Count} registrations for {EventId} conflicted: committing them one by one", batch.Count, eventId);
+                foreach (var item in batch)
+                {
+                    try
+                    {
+                        item.Done.TrySetResult(await CommitOneAsync(eventId, item));
+                    }
+                    catch (Exception one)
+                    {
+                        item.Done.TrySetException(one);
+                    }
+                }
+                return;
+            }
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Done.TrySetResult(results[i]);
+            }
+            return;
+        }
+    }
+
+    // Sets the registration's status fields and the event counters; adds the waitlist row when
+    // waitlisted. Returns the waitlist position (null when confirmed).
+    private static int? AssignStatus(EventEntity evt, RegistrationEntity reg, string status, DateTimeOffset now, List<TableTransactionAction> actions)
+    {
+        reg.Status = status;
+        if (status == RegistrationStatus.Confirmed)
+        {
+            reg.ConfirmedAt = now;
+            reg.WaitSequence = null;
+            evt.Confirmed++;
+            return null;
+        }
+        reg.ConfirmedAt = null;
+        reg.WaitSequence = ++evt.NextWaitSequence;
+        actions.Add(new(TableTransactionActionType.Add, WaitRow(evt.EventId, reg.WaitSequence.Value, reg.RegistrationId)));
+        return ++evt.Waiting;
+    }
+
+    // One registration in its own transaction (the caller holds the event's lock): the path for a
+    // lone item, and the fallback when a batch conflicts.
+    private async Task<Committed> CommitOneAsync(string eventId, PendingRegistration item)
+    {
+        var reg = item.Reg;
+        for (var attempt = 1; ; attempt++)
+        {
+            var evt = await store.GetEventAsync(eventId) ?? throw new InvalidOperationException($"Event {eventId} vanished.");
+            var status = evt.SeatsLeft > 0 ? RegistrationStatus.Confirmed : RegistrationStatus.Waitlisted;
+            if (!item.Prepared.TryGetValue(status, out var emailId))
+            {
+                emailId = item.Prepared[status] = await PrepareFirstEmailAsync(evt, reg, status, CancellationToken.None);
+            }
+            // The event row first: a writer with stale counters fails on it (412), before any other row.
+            var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, evt, evt.ETag) };
+            var position = AssignStatus(evt, reg, status, item.Now, actions);
+            actions.Add(new(TableTransactionActionType.Add, reg));
+            actions.Add(new(TableTransactionActionType.Add, EmailIndexRow(eventId, reg.Email, reg.RegistrationId)));
+            actions.Add(new(TableTransactionActionType.Add, RegistrationStore.Marker(eventId, emailId).NewEntity()));
+            try
+            {
+                await store.SubmitAsync(eventId, actions);
+                return new Committed(emailId, position, null);
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 412 && attempt < MaxAttempts)
+            {
+                // Someone else changed the counters since we read them: read again.
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 409)
+            {
+                // The same address registered meanwhile (a double click, a retried request)...
+                if (await store.FindByEmailAsync(eventId, reg.Email) is { } winner)
+                {
+                    return new Committed(null, null, await ResendAsync(evt, winner, CancellationToken.None));
+                }
+                // ...or another instance took the same waitlist sequence number: read again.
+                if (attempt >= MaxAttempts)
+                {
+                    throw;
+                }
+            }
+        }
     }
 
     public async Task<Result<RegistrationView>> GetForManageAsync(string eventId, string registrationId, string? token, CancellationToken cancellationToken = default)

@@ -133,7 +133,8 @@ public sealed class RegistrationStore(StorageInitializer storage)
 
     // One entity-group transaction: all or nothing. Throws TableTransactionFailedException (412 when
     // the event row changed since it was read, 409 when a row to add exists).
-    public async Task SubmitAsync(string eventId, IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken = default)
+    // Returns one response per action, in order (each carries the row's new ETag).
+    public async Task<IReadOnlyList<Response>> SubmitAsync(string eventId, IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actions);
         if (actions.Count is 0 or > MaxBatch)
@@ -145,7 +146,8 @@ public sealed class RegistrationStore(StorageInitializer storage)
             throw new InvalidOperationException("A table transaction must stay in one partition (Azure rejects cross-partition batches).");
         }
         var table = await TableAsync(cancellationToken);
-        await table.SubmitTransactionAsync(actions, cancellationToken);
+        var response = await table.SubmitTransactionAsync(actions, cancellationToken);
+        return response.Value;
     }
 
     public static bool IsSafeId(string? id) => id is { Length: > 0 and <= 64 } && id.All(char.IsAsciiLetterOrDigit);

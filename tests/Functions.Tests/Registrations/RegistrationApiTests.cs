@@ -31,6 +31,38 @@ public sealed class RegistrationApiTests(Azurite azurite) : IClassFixture<Azurit
     }
 
     [Fact]
+    public async Task AHundredAndTwentySimultaneousRegistrationsForFiftySeatsAreCommittedInBatchesWithoutOverbooking()
+    {
+        // Enough at once on ONE instance that the group committer commits several per transaction.
+        await using var factory = new FunctionAppFactory(azurite);
+        var eventId = await CreateEventAsync(factory, capacity: 50);
+        using var client = factory.CreateClient();
+
+        var results = await Task.WhenAll(Enumerable.Range(1, 120).Select(i => RegisterAsync(client, eventId, Person($"groupe{i}@example.org"))));
+
+        Assert.Equal(50, results.Count(r => r.Status == HttpStatusCode.Created));
+        Assert.Equal(70, results.Count(r => r.Status == HttpStatusCode.Accepted));
+        Assert.All(results, r => Assert.False(r.Body.GetProperty("alreadyRegistered").GetBoolean()));
+        Assert.Equal(120, results.Select(r => r.Body.GetProperty("registrationId").GetString()).Distinct().Count());
+        Assert.Equal(Enumerable.Range(1, 70), results.Where(r => r.Status == HttpStatusCode.Accepted).Select(r => r.Body.GetProperty("waitlistPosition").GetInt32()).Order());
+        var summary = await client.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}");
+        Assert.Equal(0, summary.GetProperty("seatsLeft").GetInt32());
+        Assert.Equal(70, summary.GetProperty("waitlisted").GetInt32());
+
+        // The same ten addresses again, at once: answered with their registrations, no count moves.
+        var again = await Task.WhenAll(Enumerable.Range(1, 10).Select(i => RegisterAsync(client, eventId, Person($"groupe{i}@example.org"))));
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.True(again[i].Body.GetProperty("alreadyRegistered").GetBoolean());
+            Assert.Equal(results[i].Status, again[i].Status);
+            Assert.Equal(results[i].Body.GetProperty("registrationId").GetString(), again[i].Body.GetProperty("registrationId").GetString());
+        }
+        summary = await client.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}");
+        Assert.Equal(0, summary.GetProperty("seatsLeft").GetInt32());
+        Assert.Equal(70, summary.GetProperty("waitlisted").GetInt32());
+    }
+
+    [Fact]
     public async Task TwoInstancesRegisteringAtOnceNeverOverbookBecauseTheCounterIsETagChecked()
     {
         // Two app instances share nothing but storage: their in-process queues do not see each other,
