@@ -126,11 +126,11 @@ internal static class FunctionLoader
         var resolved = settings.Resolve(queueName, path, field + ".queueName").ToLowerInvariant();
         var connection = JsonRead.GetString(trigger, "connection");
         var connectionSetting = string.IsNullOrEmpty(connection) ? LocalSettings.StorageSetting : connection;
-        if (settings.Get(connectionSetting) is null && settings.Get("AzureWebJobs" + connectionSetting) is null)
-        {
-            throw new DevHostConfigurationException(path, field + ".connection",
+        // Like the host: the setting itself, else the same name prefixed with AzureWebJobs.
+        var resolvedConnection = settings.Get(connectionSetting) is not null ? connectionSetting
+            : settings.Get("AzureWebJobs" + connectionSetting) is not null ? "AzureWebJobs" + connectionSetting
+            : throw new DevHostConfigurationException(path, field + ".connection",
                 $"setting '{connectionSetting}' is not defined in {settings.Path}");
-        }
         return new FunctionDefinition
         {
             Name = name,
@@ -138,7 +138,7 @@ internal static class FunctionLoader
             Kind = TriggerKind.Queue,
             BindingName = bindingName,
             QueueName = resolved,
-            ConnectionSetting = settings.Get(connectionSetting) is null ? "AzureWebJobs" + connectionSetting : connectionSetting,
+            ConnectionSetting = resolvedConnection,
         };
     }
 
