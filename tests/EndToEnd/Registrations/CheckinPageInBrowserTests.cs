@@ -15,8 +15,7 @@ public sealed class CheckinPageInBrowserTests(Azurite azurite, Browser browser) 
     {
         await using var app = new KestrelApp(azurite);
         app.StartServer();
-        using var http = new HttpClient { BaseAddress = app.BaseUrl };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", KestrelApp.StaffKey);
+        using var http = StaffClient.For(app.BaseUrl, KestrelApp.StaffKey);
         var now = DateTimeOffset.UtcNow;
         (await http.PutAsJsonAsync("api/manage/events/journee-porte", new
         {

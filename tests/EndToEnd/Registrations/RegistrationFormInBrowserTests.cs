@@ -14,8 +14,7 @@ public sealed class RegistrationFormInBrowserTests(Azurite azurite, Browser brow
     private static async Task<string> CreateEventAsync(Uri baseUrl, string staffKey, int capacity)
     {
         var eventId = "jnm-" + Guid.NewGuid().ToString("N")[..8];
-        using var staff = new HttpClient { BaseAddress = baseUrl };
-        staff.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", staffKey);
+        using var staff = StaffClient.For(baseUrl, staffKey);
         var now = DateTimeOffset.UtcNow;
         // A string body carries a Content-Length: the Functions host forwards no chunked body.
         var response = await staff.PutAsync($"api/manage/events/{eventId}", new StringContent(System.Text.Json.JsonSerializer.Serialize(new

@@ -11,8 +11,7 @@ public sealed class StaffEventsPageInBrowserTests(Azurite azurite, Browser brows
     {
         await using var app = new KestrelApp(azurite);
         app.StartServer();
-        using var http = new HttpClient { BaseAddress = app.BaseUrl };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", KestrelApp.StaffKey);
+        using var http = StaffClient.For(app.BaseUrl, KestrelApp.StaffKey);
         var now = DateTimeOffset.UtcNow;
         var put = await http.PutAsJsonAsync("api/manage/events/journee-staff", new
         {
@@ -52,8 +51,7 @@ public sealed class StaffEventsPageInBrowserTests(Azurite azurite, Browser brows
     {
         await using var app = new KestrelApp(azurite);
         app.StartServer();
-        using var http = new HttpClient { BaseAddress = app.BaseUrl };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", KestrelApp.StaffKey);
+        using var http = StaffClient.For(app.BaseUrl, KestrelApp.StaffKey);
         var page = await browser.NewPageAsync();
         page.SetDefaultTimeout(90_000); // a shared, sometimes saturated test machine
         await page.GotoAsync(new Uri(app.BaseUrl, "api/manage/events").ToString());
