@@ -34,6 +34,7 @@ internal sealed record LatencyStats(double P50, double P95, double Max, double W
 internal static class RegistrationMeasure
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private const int WarmUpRegistrations = 10;
 
     public static async Task<RegistrationResult> RunAsync(Azurite azurite, int attempts, int seats)
     {
@@ -60,7 +61,7 @@ internal static class RegistrationMeasure
             await Platform.TimeToFirst200Async(devHost, Stopwatch.StartNew(), new Uri(baseUri, "/api/health"));
             // Warm-up on its own event (JIT, connections, tables), as the bare app's warm-up does.
             var warmUp = await CreateEventAsync(http, baseUri, "bench-warmup-" + Guid.NewGuid().ToString("N")[..8], 5);
-            for (var i = 0; i < 10; i++)
+            for (var i = 0; i < WarmUpRegistrations; i++)
             {
                 await SendAsync(http, new Uri(baseUri, $"/api/events/{warmUp}/registrations"), Person(-i - 1));
             }
@@ -68,6 +69,7 @@ internal static class RegistrationMeasure
             var clock = Stopwatch.StartNew();
             var answers = await Task.WhenAll(bodies.Select(b => SendAsync(http, new Uri(baseUri, $"/api/events/{eventId}/registrations"), b)));
             var wall = clock.Elapsed.TotalMilliseconds;
+            var sinceLastAnswer = Stopwatch.StartNew();
 
             var confirmed = answers.Count(a => a.Status == HttpStatusCode.Created);
             var waitlisted = answers.Count(a => a.Status == HttpStatusCode.Accepted);
@@ -77,6 +79,16 @@ internal static class RegistrationMeasure
                 Console.WriteLine($"registration errors: {group.Count()} x {group.Key}, e.g. {Truncate(group.First().Body)}");
             }
             var problems = await VerifyAsync(http, baseUri, eventId, answers, seats, attempts);
+            // The first e-mails are relayed after the answers (RegistrationEmailRelay): not in the latency,
+            // but they must all arrive. Warm-up registrations included, one first e-mail each.
+            var delivered = await WaitForSinkAsync(storage, attempts + WarmUpRegistrations, TimeSpan.FromMinutes(5));
+            var after = sinceLastAnswer.Elapsed;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"registration e-mails: {delivered} of {attempts + WarmUpRegistrations} first e-mails in the SendGrid sink {after.TotalSeconds:F1} s after the last answer"));
+            if (delivered != attempts + WarmUpRegistrations)
+            {
+                problems.Add($"{delivered} of {attempts + WarmUpRegistrations} first e-mails reached the sink within 5 minutes");
+            }
             if (bareErrors > 0)
             {
                 problems.Add($"the bare insert endpoint failed {bareErrors} requests, e.g. {Truncate(bareAnswers.First(a => a.Status != HttpStatusCode.Created).Body)}");
@@ -221,6 +233,31 @@ internal static class RegistrationMeasure
             problems.Add($"waitlist positions are not 1..{positions.Count} each once");
         }
         return problems;
+    }
+
+    // Counts the sink's stored messages by listing blob names only (as the queue measure does).
+    private static async Task<int> WaitForSinkAsync(string storage, int expected, TimeSpan timeout)
+    {
+        var sinkOutbox = new Azure.Storage.Blobs.BlobServiceClient(storage).GetBlobContainerClient("outbox");
+        var clock = Stopwatch.StartNew();
+        var stored = 0;
+        while (clock.Elapsed < timeout)
+        {
+            stored = 0;
+            if (await sinkOutbox.ExistsAsync())
+            {
+                await foreach (var _ in sinkOutbox.GetBlobsAsync())
+                {
+                    stored++;
+                }
+            }
+            if (stored >= expected)
+            {
+                break;
+            }
+            await Task.Delay(250);
+        }
+        return stored;
     }
 
     private static async Task<string> StaffGetAsync(HttpClient http, Uri url)

@@ -39,6 +39,8 @@ public sealed class FunctionAppFactory(Azurite azurite, IDictionary<string, stri
             ["Email:FromAddress"] = "no-reply@example.org",
             ["Email:FromName"] = "CNRMS",
             ["Registrations:SigningKey"] = "test-registrations-signing-key-0123456789abcdef",
+            // No queue trigger runs here: tests relay the first e-mails themselves (RegistrationTestKit).
+            ["Registrations:EmailRelayDelay"] = "00:00:00",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {

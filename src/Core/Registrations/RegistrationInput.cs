@@ -139,6 +139,13 @@ public sealed class RegistrationEntity : ITableEntity
 
     // Place in the first-come-first-served waitlist (null when never waitlisted).
     public long? WaitSequence { get; set; }
+
+    // The status the registration was committed with: what its first e-mail says (confirmation or
+    // waitlist acknowledgement), whatever happened since. Set by the committing transaction.
+    public string? FirstStatus { get; set; }
+
+    // When RegistrationEmailRelay recorded and queued that first e-mail (null: not yet).
+    public DateTimeOffset? FirstEmailRelayedAt { get; set; }
 }
 
 public enum RegistrationOutcomeKind

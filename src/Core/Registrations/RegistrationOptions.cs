@@ -19,6 +19,11 @@ public sealed class RegistrationOptions
     [Range(1, 1000)]
     public int MaxPerEmailPerHour { get; set; } = 5;
 
+    // A new registration's first e-mail is relayed this long after its batch is queued for commit
+    // (RegistrationEmailRelay): the transaction has landed by then. Short enough to feel immediate.
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan EmailRelayDelay { get; set; } = TimeSpan.FromSeconds(5);
+
     // Registrants' personal data is purged this many days after the event ends.
     [Range(1, 3650)]
     public int RetentionDays { get; set; } = 90;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
@@ -12,45 +13,53 @@ public sealed record RegistrationView(EventSummary Event, string RegistrationId,
 // Seats never overbook. The event row carries the counters (Confirmed, Waiting, NextWaitSequence)
 // and every change of a seat is an entity-group transaction in the event's partition:
 //   [event row replaced under the ETag we read] + per registration: [registration row added]
-//   + [e-mail uniqueness row added] + [waitlist row added, when waitlisted] + [e-mail commit marker]
+//   + [e-mail uniqueness row added] + [waitlist row added, when waitlisted]
 // Two writers that read the same counters cannot both commit: the second gets 412 and starts again
-// from a fresh read. A crash before the commit leaves nothing (no seat, the e-mail abandoned by the
-// sweeper); a crash after it leaves the seat AND its e-mail marker (the sweeper sends it). A retried
-// request meets the uniqueness row (409) and is answered with the existing registration. The
-// waitlist is FIFO because sequence numbers come from the same counter row and promotion takes the
-// lowest "wait-" row key.
+// from a fresh read. A crash before the commit leaves nothing; a crash after it leaves the seat, and
+// its first e-mail is owed by a relay message queued BEFORE the transaction (RegistrationEmailRelay:
+// the registration row is the commit marker). A repeated request meets the uniqueness row (409) and
+// is answered with the existing registration. The waitlist is FIFO because sequence numbers come from
+// the same counter row and promotion takes the lowest "wait-" row key.
 //
-// Group commit. New registrations are not written one per transaction: each request (validated,
-// checked for a duplicate, its e-mail prepared) joins its event's queue, and one committer at a time
-// per event (started by the request that finds none running; it stops when the queue is empty)
-// commits up to 19 of them in ONE transaction: it reads the event row, assigns statuses in arrival
-// order (seats first, then waitlist sequence numbers), prepares any e-mail variant the speculation
-// missed, submits, and answers each request, which then dispatches its own e-mail. Why it is safe:
+// Group commit, and nothing else on a registration's critical path. A request is validated against
+// the event's definition (cached for two seconds; the committer checks the window again against the
+// row it commits under) and joins its event's queue; it does no storage call of its own. One
+// committer at a time per event (started by the request that finds none running; it stops when the
+// queue is empty) takes up to 33 of them: it queues their relay message, reads the event row (or
+// reuses the one its last transaction returned), assigns statuses in arrival order (seats first,
+// then waitlist sequence numbers), commits them in ONE transaction and answers each request. Why it
+// is safe:
 // - the event row's ETag is still the only cross-instance guarantee: the batch replaces it under the
 //   ETag it read, so a batch built on stale counters fails whole (412) and is rebuilt from a fresh read;
 // - one transaction is all-or-nothing: no batch can leave a seat without its registration, uniqueness
-//   row, waitlist row or e-mail marker, nor counters that disagree with the rows;
-// - within an instance the queue is FIFO, so arrival order is kept (across instances, as before, the
-//   order is whoever commits first);
-// - a 409 does not say which item conflicted (an address registered meanwhile, or another instance
-//   took one of our waitlist numbers): nothing was written, and the batch's items are committed one by
-//   one with the single-item logic (duplicate → answered with the existing registration; sequence
-//   taken → read again), exactly as before batching;
+//   row or waitlist row, nor counters that disagree with the rows;
+// - within an instance the queue is FIFO, so arrival order is kept (across instances the order is
+//   whoever commits first);
+// - a 409 does not say which item conflicted: nothing was written; the committer looks up the batch's
+//   addresses, answers those registered already with their existing registration (their request then
+//   re-sends its confirmation) and commits the rest from a fresh read;
+// - an address twice in one batch (a double click) would put one uniqueness row twice in a
+//   transaction, which Azure rejects whole: the repeat waits for the next batch and meets the row;
 // - a failing batch fails only its own callers; the committer goes on with the next batch. The commit
 //   is not cancelled with a caller's request: the other items of its batch depend on it.
 // The committer holds the per-event semaphore for each batch, so cancellations, promotions and
-// capacity edits in this process still queue behind it instead of burning attempts on 412s.
-public sealed class RegistrationService(RegistrationStore store, EmailOutbox outbox, RegistrationEmails emails, TimeProvider time, ILogger<RegistrationService> logger)
+// capacity edits in this process queue behind it instead of burning attempts on 412s.
+public sealed class RegistrationService(
+    RegistrationStore store, EmailOutbox outbox, RegistrationEmails emails, RegistrationEmailRelay relay, TimeProvider time, ILogger<RegistrationService> logger)
 {
     private const int MaxAttempts = 100;
     private const int MaxPromotionsPerBatch = 25;
 
-    // 1 event row + 19 registrations x at most 4 rows (registration, e-mail uniqueness, waitlist,
-    // e-mail marker) = 77, within Azure's 100 entities per transaction (SubmitAsync checks it).
-    private const int MaxRegistrationsPerBatch = 19;
+    // 1 event row + 33 registrations x at most 3 rows (registration, e-mail uniqueness, waitlist)
+    // = 100, Azure's limit of entities per transaction (SubmitAsync checks it).
+    private const int MaxRegistrationsPerBatch = 33;
 
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CommitQueue> _queues = new(StringComparer.Ordinal);
+
+    // See GetDefinitionAsync.
+    private static readonly TimeSpan DefinitionLifetime = TimeSpan.FromSeconds(2);
+    private readonly ConcurrentDictionary<string, (EventEntity Event, long ReadAt)> _definitions = new(StringComparer.Ordinal);
 
     public async Task<Result<EventSummary>> PutEventAsync(string eventId, EventInput? input, CancellationToken cancellationToken = default)
     {
@@ -92,6 +101,7 @@ public sealed class RegistrationService(RegistrationStore store, EmailOutbox out
                 }
             }
         }
+        _definitions.TryRemove(eventId, out _);
         await store.IndexEventAsync(eventId, cancellationToken);
         logger.LogInformation("Saved event {EventId} with capacity {Capacity}", eventId, saved.Capacity);
         // A raised capacity promotes waitlisted people at once.
@@ -114,7 +124,7 @@ public sealed class RegistrationService(RegistrationStore store, EmailOutbox out
             logger.LogWarning("Discarded a registration for {EventId}: honeypot filled", eventId);
             return Result<RegistrationOutcome>.Success(RegistrationOutcome.Discarded);
         }
-        var evt = EventRules.IsValidEventId(eventId) ? await store.GetEventAsync(eventId, cancellationToken) : null;
+        var evt = EventRules.IsValidEventId(eventId) ? await GetDefinitionAsync(eventId, cancellationToken) : null;
         if (evt is null)
         {
             return Result<RegistrationOutcome>.NotFound("Cet événement n'existe pas.");
@@ -124,8 +134,36 @@ public sealed class RegistrationService(RegistrationStore store, EmailOutbox out
         {
             return Result<RegistrationOutcome>.Invalid(validation.Errors);
         }
-        var valid = validation.Value!;
         var now = time.GetUtcNow();
+        if (Refusal(evt, source, now) is { } refused)
+        {
+            return refused;
+        }
+
+        // Queued for this event's committer, which commits it in a batch with whoever else is waiting.
+        // The commit itself is not cancelled with this request: the other items of its batch depend on it.
+        var reg = NewRegistration(eventId, validation.Value!, source, now);
+        var item = new PendingRegistration(reg, source, now);
+        Enqueue(eventId, _queues.GetOrAdd(eventId, _ => new CommitQueue()), item);
+        switch (await item.Done.Task)
+        {
+            case Taken taken:
+                logger.LogInformation("Registered {RegistrationId} for {EventId} as {Status}", reg.RegistrationId, eventId, reg.Status);
+                return Result<RegistrationOutcome>.Success(new RegistrationOutcome(RegistrationOutcomeKind.Created, reg.RegistrationId, reg.Status, taken.Position,
+                    emails.ManageLink(eventId, reg.RegistrationId).ToString()));
+            case AlreadyThere there:
+                return Result<RegistrationOutcome>.Success(await ResendAsync(evt, there.Existing, cancellationToken));
+            case Refused no:
+                return no.Result;
+            default:
+                throw new InvalidOperationException("Unknown commit answer.");
+        }
+    }
+
+    // The registration window, checked on the request (against the cached definition) and again by the
+    // committer (against the row it commits under).
+    private static Result<RegistrationOutcome>? Refusal(EventEntity evt, string source, DateTimeOffset now)
+    {
         if (source == "public" && now < evt.RegistrationOpensAt)
         {
             return Result<RegistrationOutcome>.Conflict($"Les inscriptions ouvriront le {EventRules.FormatParis(evt.RegistrationOpensAt)}.");
@@ -134,65 +172,51 @@ public sealed class RegistrationService(RegistrationStore store, EmailOutbox out
         {
             return Result<RegistrationOutcome>.Conflict("Les inscriptions sont closes.");
         }
-        if (await store.FindByEmailAsync(eventId, valid.Email, cancellationToken) is { } existing)
-        {
-            return Result<RegistrationOutcome>.Success(await ResendAsync(evt, existing, cancellationToken));
-        }
+        return null;
+    }
 
-        var reg = NewRegistration(eventId, valid, source, now);
-        // Prepared before queueing, for the outcome the counters suggest now; the committer prepares the
-        // other variant only if the outcome differs. Ids are per registration and outcome: the variant
-        // that never commits has no marker and is abandoned by the sweeper.
-        // The speculation counts the registrations of this process still in flight for the event (this
-        // one included): in a rush, those beyond the seats left expect the waitlist, and the committer
-        // rarely has to prepare the other variant on its critical path.
-        var prepared = new Dictionary<string, string>(StringComparer.Ordinal);
-        var queue = _queues.GetOrAdd(eventId, _ => new CommitQueue());
-        var ahead = Interlocked.Increment(ref queue.InFlight);
-        Committed committed;
-        try
+    // The event as the request checks it (existence, window, extra questions), read at most every two
+    // seconds per event and instance: in the opening rush, a thousand requests do not each read the
+    // row the committer is rewriting. Nothing that counts seats comes from here. Saving the event in
+    // this instance drops its entry; another instance sees a change within two seconds, and the
+    // committer checks the window again against the row itself.
+    private async Task<EventEntity?> GetDefinitionAsync(string eventId, CancellationToken cancellationToken)
+    {
+        if (_definitions.TryGetValue(eventId, out var cached) && Stopwatch.GetElapsedTime(cached.ReadAt) < DefinitionLifetime)
         {
-            var speculated = evt.SeatsLeft >= ahead ? RegistrationStatus.Confirmed : RegistrationStatus.Waitlisted;
-            prepared[speculated] = await PrepareFirstEmailAsync(evt, reg, speculated, cancellationToken);
-
-            // Queued for this event's committer, which commits it in a batch with whoever else is waiting.
-            // The commit itself is not cancelled with this request: the other items of its batch depend on it.
-            var item = new PendingRegistration(reg, prepared, now);
-            Enqueue(eventId, queue, item);
-            committed = await item.Done.Task;
+            return cached.Event;
         }
-        finally
+        var evt = await store.GetEventAsync(eventId, cancellationToken);
+        if (evt is not null)
         {
-            Interlocked.Decrement(ref queue.InFlight);
+            _definitions[eventId] = (evt, Stopwatch.GetTimestamp());
         }
-        if (committed.Answer is { } answer)
-        {
-            return Result<RegistrationOutcome>.Success(answer);
-        }
-        logger.LogInformation("Registered {RegistrationId} for {EventId} as {Status}", reg.RegistrationId, eventId, reg.Status);
-        await outbox.DispatchAsync(committed.EmailId!, cancellationToken);
-        return Result<RegistrationOutcome>.Success(new RegistrationOutcome(RegistrationOutcomeKind.Created, reg.RegistrationId, reg.Status, committed.Position,
-            emails.ManageLink(eventId, reg.RegistrationId).ToString()));
+        return evt;
     }
 
     // A registration waiting for its event's committer, and what became of it.
-    private sealed class PendingRegistration(RegistrationEntity reg, Dictionary<string, string> prepared, DateTimeOffset now)
+    private sealed class PendingRegistration(RegistrationEntity reg, string source, DateTimeOffset now)
     {
         public RegistrationEntity Reg { get; } = reg;
-        public Dictionary<string, string> Prepared { get; } = prepared;
+        public string Source { get; } = source;
         public DateTimeOffset Now { get; } = now;
-        public TaskCompletionSource<Committed> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<CommitAnswer> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    // Either committed (EmailId to dispatch, Position when waitlisted) or answered otherwise (Answer:
-    // the address was registered already).
-    private sealed record Committed(string? EmailId, int? Position, RegistrationOutcome? Answer);
+    // What the committer answers a request: its seat or waitlist place (Position when waitlisted), the
+    // registration its address already has, or a refusal (the window closed, the event vanished).
+    private abstract record CommitAnswer;
+
+    private sealed record Taken(int? Position) : CommitAnswer;
+
+    private sealed record AlreadyThere(RegistrationEntity Existing) : CommitAnswer;
+
+    private sealed record Refused(Result<RegistrationOutcome> Result) : CommitAnswer;
 
     private sealed class CommitQueue
     {
         public readonly Queue<PendingRegistration> Items = new();
         public bool Draining;
-        public int InFlight; // registrations between their speculation and their commit
         // The event row as the committer's last batch left it (counters and new ETag): the next batch
         // starts from it without reading again. Stale (another instance, a cancellation) → 412 → read.
         public EventEntity? Event;
@@ -219,11 +243,14 @@ public sealed class RegistrationService(RegistrationStore store, EmailOutbox out
         while (true)
         {
             var batch = new List<PendingRegistration>(MaxRegistrationsPerBatch);
+            var addresses = new HashSet<string>(StringComparer.Ordinal);
             lock (queue)
             {
-                while (batch.Count < MaxRegistrationsPerBatch && queue.Items.TryDequeue(out var next))
+                // An address already in this batch stops it there: the repeat leads the next batch and
+                // meets the first one's uniqueness row (a row may appear only once in a transaction).
+                while (batch.Count < MaxRegistrationsPerBatch && queue.Items.TryPeek(out var next) && addresses.Add(next.Reg.Email))
                 {
-                    batch.Add(next);
+                    batch.Add(queue.Items.Dequeue());
                 }
                 if (batch.Count == 0)
                 {
@@ -233,7 +260,12 @@ public sealed class RegistrationService(RegistrationStore store, EmailOutbox out
             }
             try
             {
-                await CommitBatchAsync(eventId, queue, batch);
+                using (await LockAsync(eventId, CancellationToken.None))
+                {
+                    // Before any transaction: a committed registration always has its relay message.
+                    await relay.ScheduleAsync(eventId, batch.Select(item => item.Reg.RegistrationId).ToList());
+                    await CommitBatchAsync(eventId, queue, batch);
+                }
             }
             catch (Exception ex)
             {
@@ -250,80 +282,35 @@ public sealed class RegistrationService(RegistrationStore store, EmailOutbox out
 
     private async Task CommitBatchAsync(string eventId, CommitQueue queue, List<PendingRegistration> batch)
     {
-        // An address twice in one batch (a double click) would put the same uniqueness row twice in one
-        // transaction, which Azure rejects as a whole: the repeats go after the batch, one by one, and
-        // meet the first one's row (409 → answered with the existing registration).
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var repeats = batch.Where(item => !seen.Add(item.Reg.Email)).ToList();
-        batch = batch.Except(repeats).ToList();
-        using (await LockAsync(eventId, CancellationToken.None))
+        for (var attempt = 1; batch.Count > 0; attempt++)
         {
-            try
-            {
-                await CommitDistinctAsync(eventId, queue, batch);
-            }
-            finally
-            {
-                foreach (var item in repeats)
-                {
-                    try
-                    {
-                        item.Done.TrySetResult(await CommitOneAsync(eventId, item));
-                    }
-                    catch (Exception ex)
-                    {
-                        item.Done.TrySetException(ex);
-                    }
-                }
-            }
-        }
-    }
-
-    private async Task CommitDistinctAsync(string eventId, CommitQueue queue, List<PendingRegistration> batch)
-    {
-        if (batch.Count == 1)
-        {
-            queue.Event = null; // the single-item path reads and changes the row itself
-            batch[0].Done.TrySetResult(await CommitOneAsync(eventId, batch[0]));
-            return;
-        }
-        for (var attempt = 1; ; attempt++)
-        {
-            var evt = queue.Event ?? await store.GetEventAsync(eventId) ?? throw new InvalidOperationException($"Event {eventId} vanished.");
+            var evt = queue.Event ?? await store.GetEventAsync(eventId);
             queue.Event = null;
-            // Statuses in arrival order: seats first, then waitlist sequence numbers.
-            var statuses = new string[batch.Count];
-            var confirmed = evt.Confirmed;
-            for (var i = 0; i < batch.Count; i++)
+            if (evt is null)
             {
-                statuses[i] = evt.Capacity - confirmed > 0 ? RegistrationStatus.Confirmed : RegistrationStatus.Waitlisted;
-                if (statuses[i] == RegistrationStatus.Confirmed)
-                {
-                    confirmed++;
-                }
+                Answer(batch, _ => new Refused(Result<RegistrationOutcome>.NotFound("Cet événement n'existe pas.")));
+                return;
             }
-            // The e-mail variants the speculation missed, prepared together before the transaction
-            // (from the counters as read, like the single-item path).
-            await Task.WhenAll(batch.Select((item, i) => (item, status: statuses[i]))
-                .Where(x => !x.item.Prepared.ContainsKey(x.status))
-                .Select(async x =>
-                {
-                    var id = await PrepareFirstEmailAsync(evt, x.item.Reg, x.status, CancellationToken.None);
-                    lock (x.item.Prepared)
-                    {
-                        x.item.Prepared[x.status] = id;
-                    }
-                }));
+            var now = time.GetUtcNow();
+            foreach (var item in batch.Where(item => Refusal(evt, item.Source, now) is not null).ToList())
+            {
+                item.Done.TrySetResult(new Refused(Refusal(evt, item.Source, now)!));
+                batch.Remove(item);
+            }
             // The event row first: a writer with stale counters fails on it (412), before any other row.
             var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, evt, evt.ETag) };
-            var results = new Committed[batch.Count];
-            for (var i = 0; i < batch.Count; i++)
+            var answers = new Dictionary<PendingRegistration, CommitAnswer>();
+            foreach (var item in batch)
             {
-                var (reg, status) = (batch[i].Reg, statuses[i]);
-                results[i] = new Committed(batch[i].Prepared[status], AssignStatus(evt, reg, status, batch[i].Now, actions), null);
-                actions.Add(new(TableTransactionActionType.Add, reg));
-                actions.Add(new(TableTransactionActionType.Add, EmailIndexRow(eventId, reg.Email, reg.RegistrationId)));
-                actions.Add(new(TableTransactionActionType.Add, RegistrationStore.Marker(eventId, results[i].EmailId!).NewEntity()));
+                // Statuses in arrival order: seats first, then waitlist sequence numbers.
+                var status = evt.SeatsLeft > 0 ? RegistrationStatus.Confirmed : RegistrationStatus.Waitlisted;
+                answers[item] = new Taken(AssignStatus(evt, item.Reg, status, item.Now, actions));
+                actions.Add(new(TableTransactionActionType.Add, item.Reg));
+                actions.Add(new(TableTransactionActionType.Add, EmailIndexRow(eventId, item.Reg.Email, item.Reg.RegistrationId)));
+            }
+            if (batch.Count == 0)
+            {
+                return;
             }
             try
             {
@@ -333,34 +320,37 @@ public sealed class RegistrationService(RegistrationStore store, EmailOutbox out
                     evt.ETag = etag;
                     queue.Event = evt;
                 }
+                Answer(batch, item => answers[item]);
+                return;
             }
             catch (TableTransactionFailedException ex) when (ex.Status == 412 && attempt < MaxAttempts)
             {
-                continue; // another instance changed the counters: read again, the whole batch
+                // Another writer changed the counters: read again, the whole batch.
             }
-            catch (TableTransactionFailedException ex) when (ex.Status == 409)
+            catch (TableTransactionFailedException ex) when (ex.Status == 409 && attempt < MaxAttempts)
             {
-                // Some item conflicted (an address registered meanwhile, or another instance took one of
-                // our waitlist sequence numbers) and nothing was written: one by one, as before.
-                logger.LogInformation("Batch of {Count} registrations for {EventId} conflicted: committing them one by one", batch.Count, eventId);
-                foreach (var item in batch)
+                // Some address registered already (a retried request, another instance) and nothing was
+                // written: those are answered with their registration, the rest go again from a fresh read.
+                // None found: another instance took one of our waitlist numbers; a fresh read sorts it out.
+                var existing = await Task.WhenAll(batch.Select(item => store.FindByEmailAsync(eventId, item.Reg.Email)));
+                for (var i = existing.Length - 1; i >= 0; i--)
                 {
-                    try
+                    if (existing[i] is { } registered)
                     {
-                        item.Done.TrySetResult(await CommitOneAsync(eventId, item));
-                    }
-                    catch (Exception one)
-                    {
-                        item.Done.TrySetException(one);
+                        batch[i].Done.TrySetResult(new AlreadyThere(registered));
+                        batch.RemoveAt(i);
                     }
                 }
-                return;
+                logger.LogInformation("Batch for {EventId} conflicted: {Found} addresses registered already, {Left} committed again", eventId, existing.Count(e => e is not null), batch.Count);
             }
-            for (var i = 0; i < batch.Count; i++)
-            {
-                batch[i].Done.TrySetResult(results[i]);
-            }
-            return;
+        }
+    }
+
+    private static void Answer(List<PendingRegistration> batch, Func<PendingRegistration, CommitAnswer> answer)
+    {
+        foreach (var item in batch)
+        {
+            item.Done.TrySetResult(answer(item));
         }
     }
 
@@ -369,6 +359,7 @@ public sealed class RegistrationService(RegistrationStore store, EmailOutbox out
     private static int? AssignStatus(EventEntity evt, RegistrationEntity reg, string status, DateTimeOffset now, List<TableTransactionAction> actions)
     {
         reg.Status = status;
+        reg.FirstStatus = status;
         if (status == RegistrationStatus.Confirmed)
         {
             reg.ConfirmedAt = now;
@@ -380,50 +371,6 @@ public sealed class RegistrationService(RegistrationStore store, EmailOutbox out
         reg.WaitSequence = ++evt.NextWaitSequence;
         actions.Add(new(TableTransactionActionType.Add, WaitRow(evt.EventId, reg.WaitSequence.Value, reg.RegistrationId)));
         return ++evt.Waiting;
-    }
-
-    // One registration in its own transaction (the caller holds the event's lock): the path for a
-    // lone item, and the fallback when a batch conflicts.
-    private async Task<Committed> CommitOneAsync(string eventId, PendingRegistration item)
-    {
-        var reg = item.Reg;
-        for (var attempt = 1; ; attempt++)
-        {
-            var evt = await store.GetEventAsync(eventId) ?? throw new InvalidOperationException($"Event {eventId} vanished.");
-            var status = evt.SeatsLeft > 0 ? RegistrationStatus.Confirmed : RegistrationStatus.Waitlisted;
-            if (!item.Prepared.TryGetValue(status, out var emailId))
-            {
-                emailId = item.Prepared[status] = await PrepareFirstEmailAsync(evt, reg, status, CancellationToken.None);
-            }
-            // The event row first: a writer with stale counters fails on it (412), before any other row.
-            var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, evt, evt.ETag) };
-            var position = AssignStatus(evt, reg, status, item.Now, actions);
-            actions.Add(new(TableTransactionActionType.Add, reg));
-            actions.Add(new(TableTransactionActionType.Add, EmailIndexRow(eventId, reg.Email, reg.RegistrationId)));
-            actions.Add(new(TableTransactionActionType.Add, RegistrationStore.Marker(eventId, emailId).NewEntity()));
-            try
-            {
-                await store.SubmitAsync(eventId, actions);
-                return new Committed(emailId, position, null);
-            }
-            catch (TableTransactionFailedException ex) when (ex.Status == 412 && attempt < MaxAttempts)
-            {
-                // Someone else changed the counters since we read them: read again.
-            }
-            catch (TableTransactionFailedException ex) when (ex.Status == 409)
-            {
-                // The same address registered meanwhile (a double click, a retried request)...
-                if (await store.FindByEmailAsync(eventId, reg.Email) is { } winner)
-                {
-                    return new Committed(null, null, await ResendAsync(evt, winner, CancellationToken.None));
-                }
-                // ...or another instance took the same waitlist sequence number: read again.
-                if (attempt >= MaxAttempts)
-                {
-                    throw;
-                }
-            }
-        }
     }
 
     public async Task<Result<RegistrationView>> GetForManageAsync(string eventId, string registrationId, string? token, CancellationToken cancellationToken = default)
@@ -685,13 +632,6 @@ public sealed class RegistrationService(RegistrationStore store, EmailOutbox out
         // No manage link in the answer: whoever typed this address may not own it. The link goes to
         // the address, in the e-mail sent again.
         return new RegistrationOutcome(RegistrationOutcomeKind.AlreadyRegistered, existing.RegistrationId, existing.Status, position, ManageUrl: null);
-    }
-
-    private async Task<string> PrepareFirstEmailAsync(EventEntity evt, RegistrationEntity reg, string status, CancellationToken cancellationToken)
-    {
-        var emailId = $"reg-{reg.RegistrationId}-{(status == RegistrationStatus.Confirmed ? "confirmation" : "waitlist")}";
-        var message = status == RegistrationStatus.Confirmed ? emails.Confirmation(evt, reg, promoted: false) : emails.Waitlisted(evt, reg);
-        return await outbox.PrepareAsync(message, RegistrationStore.Marker(evt.EventId, emailId), emailId, cancellationToken);
     }
 
     private static RegistrationEntity NewRegistration(string eventId, ValidRegistration valid, string source, DateTimeOffset now)

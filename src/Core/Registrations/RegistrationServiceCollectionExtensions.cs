@@ -12,6 +12,7 @@ public static class RegistrationServiceCollectionExtensions
         services.AddSingleton<RegistrationTokens>();
         services.AddSingleton<RegistrationEmails>();
         services.AddSingleton<RegistrationService>();
+        services.AddSingleton<RegistrationEmailRelay>();
         services.AddSingleton<RegistrationRateLimiter>();
         services.AddSingleton<RegistrationReports>();
         services.AddSingleton<AttendeeReminders>();

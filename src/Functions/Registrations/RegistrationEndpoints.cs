@@ -23,6 +23,7 @@ public static class RegistrationEndpoints
         app.MapPost("/api/events/{eventId}/registrations/{registrationId}/certificate", RegistrationPages.SendCertificateAsync);
         StaffRegistrationEndpoints.Map(app, manage);
         RemindAttendeesTimer.Map(app);
+        RegistrationEmailFunctions.Map(app);
         PurgeRegistrationsTimer.Map(app);
         CheckinEndpoints.Map(app, manage);
         StaffEventsPage.Map(app, manage);

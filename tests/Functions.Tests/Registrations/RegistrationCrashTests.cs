@@ -1,64 +1,158 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Azure;
+using Azure.Data.Tables;
 using Azure.Storage.Queues;
-using Azure.Storage.Queues.Models;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microstructures.Core.Email;
 using Microstructures.Core.Registrations;
+using Microstructures.Core.Storage;
 using Microstructures.TestSupport;
 using Moq;
 using static Microstructures.Functions.Tests.Registrations.RegistrationTestKit;
 
 namespace Microstructures.Functions.Tests.Registrations;
 
+// A registration's first e-mail is owed by a relay message queued before its transaction
+// (RegistrationEmailRelay). These tests break each step in turn.
 public sealed class RegistrationCrashTests(Azurite azurite) : IClassFixture<Azurite>
 {
-    [Fact]
-    public async Task ACrashBetweenTheSeatWriteAndTheEmailDispatchStillYieldsTheConfirmation()
+    private static RegistrationInput Lou(string email = "lou@example.org") => new()
     {
-        // Instance 1 takes the seat, then its queue (the dispatch step) fails as if the process died.
+        FirstName = "Lou", LastName = "Exemple", Email = email, Profession = "psychologue", Organisation = "Réseau Exemple", Region = "Occitanie",
+    };
+
+    [Fact]
+    public async Task WhenTheRelayMessageCannotBeQueuedNoSeatIsTakenAndTheRequestFails()
+    {
         var failingQueue = new Mock<QueueClient>();
         failingQueue.Setup(q => q.CreateIfNotExistsAsync(It.IsAny<IDictionary<string, string>>(), It.IsAny<CancellationToken>())).ReturnsAsync((Response)null!);
-        failingQueue.Setup(q => q.SendMessageAsync(It.IsAny<string>(), It.IsAny<CancellationToken>())).ThrowsAsync(new RequestFailedException(503, "Queue unavailable"));
+        failingQueue.Setup(q => q.SendMessageAsync(It.IsAny<string>(), It.IsAny<TimeSpan?>(), It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new RequestFailedException(503, "Queue unavailable"));
         var queues = new Mock<QueueServiceClient>();
         queues.Setup(q => q.GetQueueClient(It.IsAny<string>())).Returns(failingQueue.Object);
-        await using var crashing = new FunctionAppFactory(azurite);
-        await using var crashingApp = crashing.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton(queues.Object)));
-        await using var survivor = crashing.SecondInstance();
+        await using var factory = new FunctionAppFactory(azurite);
+        await using var crashing = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton(queues.Object)));
+        var eventId = await CreateEventAsync(factory, capacity: 2);
+
+        var service = crashing.Services.GetRequiredService<RegistrationService>();
+        await Assert.ThrowsAsync<RequestFailedException>(() => service.RegisterAsync(eventId, Lou()));
+
+        using var client = factory.CreateClient();
+        var summary = await client.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}");
+        Assert.Equal(2, summary.GetProperty("seatsLeft").GetInt32());
+        Assert.Empty(await RegistrationRowsAsync(factory, eventId));
+    }
+
+    [Fact]
+    public async Task ASeatWrittenByAnInstanceThatStopsRightAfterItsTransactionStillGetsItsConfirmation()
+    {
+        await using var survivor = new FunctionAppFactory(azurite);
         var eventId = await CreateEventAsync(survivor, capacity: 2);
-
-        var service = crashingApp.Services.GetRequiredService<RegistrationService>();
-        await Assert.ThrowsAsync<RequestFailedException>(() => service.RegisterAsync(eventId, new RegistrationInput
+        await using (var dying = survivor.SecondInstance())
         {
-            FirstName = "Lou", LastName = "Exemple", Email = "lou@example.org", Profession = "psychologue", Organisation = "Réseau Exemple", Region = "Occitanie",
-        }));
+            // The instance answers and stops: it does nothing more for the e-mail after its transaction.
+            Assert.True((await dying.Services.GetRequiredService<RegistrationService>().RegisterAsync(eventId, Lou())).IsSuccess);
+        }
 
-        // The seat is taken, nothing is queued yet; another instance's sweeper finds the e-mail.
-        using var client = survivor.CreateClient();
-        var summary = await client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/events/{eventId}");
-        Assert.Equal(1, summary.GetProperty("seatsLeft").GetInt32());
         var (record, message) = Assert.Single(await EmailsToAsync(survivor, "lou@example.org"));
+
         Assert.Equal("registration-confirmation", message.Category);
-        Assert.DoesNotContain(record.EmailId, await QueuedEmailIdsAsync(survivor));
-
-        survivor.Time.Advance(TimeSpan.FromMinutes(3));
-        var report = await survivor.Services.GetRequiredService<PendingEmailSweeper>().SweepAsync();
-
-        Assert.Equal(1, report.Queued);
         Assert.Contains(record.EmailId, await QueuedEmailIdsAsync(survivor));
     }
 
     [Fact]
-    public async Task AnEmailPreparedForAnOutcomeThatNeverCommittedIsAbandonedNotSent()
+    public async Task ARelayMessageLostAfterTheSeatWriteIsMadeGoodByTheSweepOnce()
     {
         await using var factory = new FunctionAppFactory(azurite);
         var eventId = await CreateEventAsync(factory, capacity: 1);
+        var service = factory.Services.GetRequiredService<RegistrationService>();
+        Assert.True((await service.RegisterAsync(eventId, Lou())).IsSuccess);
+        Assert.True((await service.RegisterAsync(eventId, Lou("lea@example.org"))).IsSuccess);
+        // The relay messages are lost (poisoned during an outage, say).
+        await (await factory.Services.GetRequiredService<StorageInitializer>().QueueAsync(RegistrationEmailRelay.QueueName)).ClearMessagesAsync();
+        var relay = factory.Services.GetRequiredService<RegistrationEmailRelay>();
+
+        Assert.Equal(0, await relay.SweepAsync()); // too recent: its message may still be on its way
+        factory.Time.Advance(TimeSpan.FromMinutes(11));
+        Assert.Equal(2, await relay.SweepAsync());
+        Assert.Equal(0, await relay.SweepAsync());
+
+        Assert.Equal("registration-confirmation", Assert.Single(await EmailsToAsync(factory, "lou@example.org")).Message.Category);
+        Assert.Equal("registration-waitlist", Assert.Single(await EmailsToAsync(factory, "lea@example.org")).Message.Category);
+    }
+
+    [Fact]
+    public async Task RelayingTheSameBatchTwiceRecordsEachEmailOnce()
+    {
+        await using var factory = new FunctionAppFactory(azurite);
+        var eventId = await CreateEventAsync(factory, capacity: 3);
+        var registered = await factory.Services.GetRequiredService<RegistrationService>().RegisterAsync(eventId, Lou());
+        var relay = factory.Services.GetRequiredService<RegistrationEmailRelay>();
+        var message = new RelayMessage(eventId, [registered.Value!.RegistrationId!]);
+
+        Assert.Equal(1, (await relay.RelayAsync(message)).Relayed);
+        Assert.Equal(1, (await relay.RelayAsync(message)).Relayed);
+
+        var (record, _) = Assert.Single(await EmailsToAsync(factory, "lou@example.org"));
+        Assert.Equal(RegistrationEmailRelay.EmailId(registered.Value.RegistrationId!, RegistrationStatus.Confirmed), record.EmailId);
+    }
+
+    [Fact]
+    public async Task ARegistrationThatNeverCommittedIsAskedForAgainThenGivenUpWithoutAnEmail()
+    {
+        await using var factory = new FunctionAppFactory(azurite);
+        var eventId = await CreateEventAsync(factory, capacity: 3);
+        var relay = factory.Services.GetRequiredService<RegistrationEmailRelay>();
+        var queue = await factory.Services.GetRequiredService<StorageInitializer>().QueueAsync(RegistrationEmailRelay.QueueName);
+        var neverCommitted = Guid.NewGuid().ToString("N");
+
+        var first = await relay.RelayAsync(new RelayMessage(eventId, [neverCommitted]));
+        Assert.Equal(new RelayReport(0, 1, 0), first);
+        Assert.Equal(1, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount); // asked again, later
+
+        var last = await relay.RelayAsync(new RelayMessage(eventId, [neverCommitted], RegistrationEmailRelay.MaxAttempts));
+        Assert.Equal(new RelayReport(0, 0, 1), last);
+        Assert.Equal(1, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        var records = await (await factory.Services.GetRequiredService<StorageInitializer>().TableAsync(EmailStore.EmailsTable)).QueryAsync<EmailRecord>().ToListAsync();
+        Assert.Empty(records);
+    }
+
+    [Fact]
+    public async Task TheSameAddressManyTimesInOneRushTakesOneSeatAndAnswersEveryRequest()
+    {
+        await using var factory = new FunctionAppFactory(azurite);
+        var eventId = await CreateEventAsync(factory, capacity: 30);
+        var service = factory.Services.GetRequiredService<RegistrationService>();
+
+        // Ten addresses, each sent three times at once (double clicks, retries), among twenty others:
+        // repeats land in the same batch as their first, or in the next one.
+        var inputs = Enumerable.Range(1, 10).SelectMany(i => Enumerable.Repeat(Lou($"double{i}@example.org"), 3))
+            .Concat(Enumerable.Range(1, 20).Select(i => Lou($"simple{i}@example.org")));
+        var outcomes = await Task.WhenAll(inputs.Select(input => service.RegisterAsync(eventId, input)));
+
+        Assert.All(outcomes, o => Assert.True(o.IsSuccess));
+        var byAddress = outcomes.Select(o => o.Value!).GroupBy(o => o.RegistrationId).ToList();
+        Assert.Equal(30, byAddress.Count);
+        Assert.Equal(30, outcomes.Count(o => o.Value!.Kind == RegistrationOutcomeKind.Created));
+        Assert.Equal(20, outcomes.Count(o => o.Value!.Kind == RegistrationOutcomeKind.AlreadyRegistered));
+        using var client = factory.CreateClient();
+        var summary = await client.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}");
+        Assert.Equal(0, summary.GetProperty("seatsLeft").GetInt32());
+        Assert.Equal(0, summary.GetProperty("waitlisted").GetInt32());
+        Assert.Equal(30, (await RegistrationRowsAsync(factory, eventId)).Count);
+    }
+
+    [Fact]
+    public async Task AnOutboxEmailPreparedForAChangeThatNeverCommittedIsAbandonedNotSent()
+    {
+        // Cancellations and promotions still prepare their e-mail before their transaction.
+        await using var factory = new FunctionAppFactory(azurite);
+        var eventId = await CreateEventAsync(factory, capacity: 1);
         var outbox = factory.Services.GetRequiredService<EmailOutbox>();
-        // What a writer that lost its race (or crashed before its transaction) leaves behind.
-        var emailId = "reg-lost-race-confirmation";
+        // What a cancellation that lost its race (or crashed before its transaction) leaves behind.
+        var emailId = "reg-lost-race-promotion";
         await outbox.PrepareAsync(new EmailMessage { To = "perdu@example.org", Subject = "x", Html = "x", Text = "x" }, RegistrationStore.Marker(eventId, emailId), emailId);
 
         factory.Time.Advance(TimeSpan.FromMinutes(30));
@@ -66,5 +160,11 @@ public sealed class RegistrationCrashTests(Azurite azurite) : IClassFixture<Azur
 
         Assert.Equal(1, report.Abandoned);
         Assert.Equal(EmailStatus.Abandoned, (await factory.Services.GetRequiredService<EmailStore>().GetAsync(emailId))!.Status);
+    }
+
+    private static async Task<List<TableEntity>> RegistrationRowsAsync(FunctionAppFactory factory, string eventId)
+    {
+        var table = await factory.Services.GetRequiredService<RegistrationStore>().TableAsync();
+        return await table.QueryAsync<TableEntity>(e => e.PartitionKey == eventId && e.RowKey.CompareTo("reg-") >= 0 && e.RowKey.CompareTo("reg.") < 0).ToListAsync();
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microstructures.Core.Email;
+using Microstructures.Core.Registrations;
 using Microstructures.Core.Storage;
 
 namespace Microstructures.Functions.Tests.Registrations;
@@ -53,8 +54,11 @@ internal static class RegistrationTestKit
         return (response.StatusCode, body);
     }
 
+    // The e-mails recorded for an address, once the relay messages waiting on registration-emails have
+    // been handled (what the RelayRegistrationEmails queue function does under the host).
     public static async Task<List<(EmailRecord Record, EmailMessage Message)>> EmailsToAsync(FunctionAppFactory factory, string address)
     {
+        await RelayFirstEmailsAsync(factory);
         var storage = factory.Services.GetRequiredService<StorageInitializer>();
         var store = factory.Services.GetRequiredService<EmailStore>();
         var table = await storage.TableAsync(EmailStore.EmailsTable);
@@ -68,6 +72,28 @@ internal static class RegistrationTestKit
             }
         }
         return found;
+    }
+
+    public static async Task<int> RelayFirstEmailsAsync(FunctionAppFactory factory)
+    {
+        var storage = factory.Services.GetRequiredService<StorageInitializer>();
+        var relay = factory.Services.GetRequiredService<RegistrationEmailRelay>();
+        var queue = await storage.QueueAsync(RegistrationEmailRelay.QueueName);
+        var handled = 0;
+        while (true)
+        {
+            var batch = (await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5))).Value;
+            if (batch.Length == 0)
+            {
+                return handled;
+            }
+            foreach (var message in batch)
+            {
+                await relay.RelayAsync(RegistrationEmailRelay.Parse(message.Body.ToString())!);
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+                handled++;
+            }
+        }
     }
 
     public static async Task<HashSet<string>> QueuedEmailIdsAsync(FunctionAppFactory factory)
