@@ -123,10 +123,13 @@ public sealed class RegistrationEmailRelay(
         return total;
     }
 
+    // A registration whose status changed before its first e-mail went (promoted from the waitlist,
+    // cancelled from the answer page) gets no first e-mail: the promotion or cancellation e-mail,
+    // already on its way, is the one that tells the truth. Flagged all the same.
     private async Task<int> RecordAndQueueAsync(EventEntity evt, IReadOnlyList<RegistrationEntity> registrations, CancellationToken cancellationToken)
     {
         var toFlag = registrations.Where(r => r.FirstEmailRelayedAt is null).ToList();
-        var ids = await Task.WhenAll(registrations.Select(async reg =>
+        var ids = await Task.WhenAll(registrations.Where(reg => reg.Status == reg.FirstStatus).Select(async reg =>
         {
             var message = reg.FirstStatus == RegistrationStatus.Confirmed ? emails.Confirmation(evt, reg, promoted: false) : emails.Waitlisted(evt, reg);
             var marker = new EmailCommitMarker(RegistrationStore.TableName, evt.EventId, reg.RowKey);

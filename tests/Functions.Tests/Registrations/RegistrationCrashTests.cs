@@ -145,6 +145,22 @@ public sealed class RegistrationCrashTests(Azurite azurite) : IClassFixture<Azur
     }
 
     [Fact]
+    public async Task AStatusChangedBeforeTheFirstEmailWentIsToldOnlyByTheLaterEmail()
+    {
+        await using var factory = new FunctionAppFactory(azurite);
+        var eventId = await CreateEventAsync(factory, capacity: 1);
+        var service = factory.Services.GetRequiredService<RegistrationService>();
+        var seated = (await service.RegisterAsync(eventId, Lou())).Value!;
+        Assert.True((await service.RegisterAsync(eventId, Lou("lea@example.org"))).IsSuccess);
+
+        // Lou cancels from the answer page before the relay ran; Léa is promoted.
+        Assert.True((await service.CancelAsync(eventId, seated.RegistrationId!)).IsSuccess);
+
+        Assert.Equal(["registration-cancellation"], (await EmailsToAsync(factory, "lou@example.org")).Select(e => e.Message.Category));
+        Assert.Equal(["registration-promotion"], (await EmailsToAsync(factory, "lea@example.org")).Select(e => e.Message.Category));
+    }
+
+    [Fact]
     public async Task AnOutboxEmailPreparedForAChangeThatNeverCommittedIsAbandonedNotSent()
     {
         // Cancellations and promotions still prepare their e-mail before their transaction.
