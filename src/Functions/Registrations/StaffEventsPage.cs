@@ -49,6 +49,9 @@ public static class StaffEventsPage
             <label for="b-profession">Profession</label><select id="b-profession">PROFESSIONS</select>
             <label for="b-organisation">Structure</label><input id="b-organisation" type="text" required>
             <label for="b-region">Région</label><select id="b-region">REGIONS</select>
+            <div id="b-questions"></div>
+            <label for="b-accessibilityNeeds">Besoins d'accessibilité (facultatif)</label><p class="hint" id="b-accessibilityNeeds-hint">Par exemple : accès en fauteuil, boucle magnétique. Seulement ce que la personne demande, jamais d'autre détail de santé. Utilisé seulement pour organiser son accueil, jamais envoyé par e-mail, et effacé en premier après l'événement.</p><textarea id="b-accessibilityNeeds" rows="3" aria-describedby="b-accessibilityNeeds-hint"></textarea>
+            <label class="checkbox"><input type="checkbox" id="b-newsletterOptIn"> La personne souhaite recevoir la lettre d'information mensuelle de la CNRMS (facultatif).</label>
             <button type="submit" id="behalf-submit">Inscrire</button> <button type="button" class="secondary" id="behalf-reset" hidden>Abandonner la modification</button></form>
             <h3>Message des organisateurs</h3>
             <form id="message-form">
@@ -66,8 +69,20 @@ public static class StaffEventsPage
             const status = { Confirmed: "confirmé", Waitlisted: "liste d'attente", Cancelled: "annulé" };
             const fields = ["title", "startsAt", "endsAt", "venue", "address", "capacity", "registrationOpensAt", "registrationClosesAt", "contactEmail"];
             let current = null, registrations = [], editing = null;
-            const personFields = ["firstName", "lastName", "email", "profession", "organisation", "region"];
+            const personFields = ["firstName", "lastName", "email", "profession", "organisation", "region", "accessibilityNeeds"];
+            let questions = [];
+            const answerInput = q => $("b-answers." + q.id);
             function stopEditing() { editing = null; $("behalf-form").reset(); $("behalf-title").textContent = "Inscrire une personne (appel téléphonique)"; $("behalf-submit").textContent = "Inscrire"; $("behalf-reset").hidden = true; }
+            function showQuestions(e) {
+              questions = e.extraQuestions || [];
+              $("b-questions").innerHTML = questions.map(q => `<label for="b-answers.${escapeHtml(q.id)}">${escapeHtml(q.label)}${q.required ? "" : " (facultatif)"}</label><input id="b-answers.${escapeHtml(q.id)}" type="text"${q.required ? " required" : ""}>`).join("");
+            }
+            function personJson() {
+              const json = Object.fromEntries(personFields.map(f => [f, $("b-" + f).value]));
+              json.newsletterOptIn = $("b-newsletterOptIn").checked;
+              json.answers = Object.fromEntries(questions.map(q => [q.id, answerInput(q).value]));
+              return json;
+            }
             const paris = iso => new Date(iso).toLocaleString("fr-FR", { timeZone: "Europe/Paris", dateStyle: "medium", timeStyle: "short" });
             const local = iso => new Date(iso).toLocaleString("sv-SE", { timeZone: "Europe/Paris" }).slice(0, 16).replace(" ", "T");
             async function loadEvents() {
@@ -80,6 +95,8 @@ public static class StaffEventsPage
             async function select(eventId) {
               const e = window.cnrmsEvents.find(x => x.eventId === eventId);
               current = eventId;
+              stopEditing();
+              showQuestions(e);
               $("ev-id").value = eventId;
               for (const f of fields) $("ev-" + f).value = /At$/.test(f) ? local(e[f]) : e[f];
               $("ev-questions").value = (e.extraQuestions || []).map(q => `${q.id} | ${q.label}${q.required ? " | obligatoire" : ""}`).join("\n");
@@ -107,7 +124,9 @@ public static class StaffEventsPage
               if (edit) {
                 const r = registrations.find(x => x.registrationId === edit.dataset.edit);
                 editing = r;
-                for (const f of personFields) $("b-" + f).value = r[f];
+                for (const f of personFields) $("b-" + f).value = r[f] ?? "";
+                $("b-newsletterOptIn").checked = r.newsletterOptIn;
+                for (const q of questions) answerInput(q).value = r.answers?.[q.id] ?? "";
                 $("behalf-title").textContent = "Modifier l'inscription de " + r.firstName + " " + r.lastName;
                 $("behalf-submit").textContent = "Enregistrer la modification";
                 $("behalf-reset").hidden = false;
@@ -141,18 +160,19 @@ public static class StaffEventsPage
             $("search-form").addEventListener("submit", ev => { ev.preventDefault(); loadRegistrations(); });
             $("behalf-form").addEventListener("submit", async ev => {
               ev.preventDefault();
-              const json = Object.fromEntries(personFields.map(f => [f, $("b-" + f).value]));
+              const json = personJson();
               if (editing) {
-                // Keep what this form does not show.
-                Object.assign(json, { accessibilityNeeds: editing.accessibilityNeeds, newsletterOptIn: editing.newsletterOptIn, answers: editing.answers });
                 const r = await api(`/api/manage/events/${current}/registrations/${editing.registrationId}`, { method: "PUT", json });
-                showMessage(r.ok ? "Inscription modifiée." : await problemText(r), r.ok ? "ok" : "danger");
-                if (r.ok) stopEditing();
+                if (r.ok) { stopEditing(); showMessage("Inscription modifiée.", "ok"); } else showMessage(await problemText(r), "danger");
                 return loadRegistrations();
               }
               const r = await api(`/api/manage/events/${current}/registrations`, { method: "POST", json });
-              const b = r.ok ? await r.json() : null;
-              showMessage(r.ok ? (b.alreadyRegistered ? "Déjà inscrit·e : confirmation renvoyée." : b.status === "Confirmed" ? "Inscription confirmée, e-mail envoyé." : `Liste d'attente, position ${b.waitlistPosition}.`) : await problemText(r), r.ok ? "ok" : "danger");
+              if (r.ok) {
+                const b = await r.json();
+                // Emptied for the next caller: no one inherits the previous person's needs or answers.
+                stopEditing();
+                showMessage(b.alreadyRegistered ? "Déjà inscrit·e : confirmation renvoyée." : b.status === "Confirmed" ? "Inscription confirmée, e-mail envoyé." : `Liste d'attente, position ${b.waitlistPosition}.`, "ok");
+              } else showMessage(await problemText(r), "danger");
               await loadRegistrations(); await loadEvents();
             });
             $("export").addEventListener("click", async () => {
