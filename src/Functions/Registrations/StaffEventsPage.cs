@@ -71,8 +71,9 @@ public static class StaffEventsPage
             let current = null, registrations = [], editing = null;
             const personFields = ["firstName", "lastName", "email", "profession", "organisation", "region", "accessibilityNeeds"];
             let questions = [];
+            // Ids are "b-" + the API's field name ("answers.<questionId>" for an extra question), so a 400's errors find their input.
             const answerInput = q => $("b-answers." + q.id);
-            function stopEditing() { editing = null; $("behalf-form").reset(); $("behalf-title").textContent = "Inscrire une personne (appel téléphonique)"; $("behalf-submit").textContent = "Inscrire"; $("behalf-reset").hidden = true; }
+            function stopEditing() { editing = null; $("behalf-form").reset(); clearFieldErrors(); $("behalf-title").textContent = "Inscrire une personne (appel téléphonique)"; $("behalf-submit").textContent = "Inscrire"; $("behalf-reset").hidden = true; }
             function showQuestions(e) {
               questions = e.extraQuestions || [];
               $("b-questions").innerHTML = questions.map(q => `<label for="b-answers.${escapeHtml(q.id)}">${escapeHtml(q.label)}${q.required ? "" : " (facultatif)"}</label><input id="b-answers.${escapeHtml(q.id)}" type="text"${q.required ? " required" : ""}>`).join("");
@@ -82,6 +83,35 @@ public static class StaffEventsPage
               json.newsletterOptIn = $("b-newsletterOptIn").checked;
               json.answers = Object.fromEntries(questions.map(q => [q.id, answerInput(q).value]));
               return json;
+            }
+            function describedBy(input, id, add) {
+              const ids = (input.getAttribute("aria-describedby") || "").split(" ").filter(x => x && x !== id).concat(add ? [id] : []);
+              if (ids.length) input.setAttribute("aria-describedby", ids.join(" ")); else input.removeAttribute("aria-describedby");
+            }
+            function clearFieldErrors() {
+              for (const p of $("behalf-form").querySelectorAll(".field-error")) p.remove();
+              for (const input of $("behalf-form").querySelectorAll("[aria-invalid]")) { input.removeAttribute("aria-invalid"); describedBy(input, input.id + "-error", false); }
+            }
+            // As on the public form: each field's French error above its input, linked by aria-describedby; the message names the fields by their labels.
+            async function showProblem(r) {
+              clearFieldErrors();
+              const problem = r.status === 400 ? await r.clone().json().catch(() => null) : null;
+              if (!problem?.errors) return showMessage(await problemText(r), "danger");
+              const parts = [problem.title || "Erreur"];
+              let first = null;
+              for (const [field, messages] of Object.entries(problem.errors)) {
+                const input = $("b-" + field);
+                if (!input) { parts.push(field + " : " + messages.join(" ")); continue; }
+                const error = Object.assign(document.createElement("p"), { className: "field-error", id: input.id + "-error" });
+                error.innerHTML = `<span class="visually-hidden">Erreur : </span>${escapeHtml(messages.join(" "))}`;
+                (input.closest("label") || input).before(error);
+                input.setAttribute("aria-invalid", "true");
+                describedBy(input, error.id, true);
+                parts.push(input.labels[0].textContent.trim() + " : " + messages.join(" "));
+                first ??= input;
+              }
+              showMessage(parts.join(" — "), "danger");
+              first?.focus();
             }
             const paris = iso => new Date(iso).toLocaleString("fr-FR", { timeZone: "Europe/Paris", dateStyle: "medium", timeStyle: "short" });
             const local = iso => new Date(iso).toLocaleString("sv-SE", { timeZone: "Europe/Paris" }).slice(0, 16).replace(" ", "T");
@@ -124,6 +154,7 @@ public static class StaffEventsPage
               if (edit) {
                 const r = registrations.find(x => x.registrationId === edit.dataset.edit);
                 editing = r;
+                clearFieldErrors();
                 for (const f of personFields) $("b-" + f).value = r[f] ?? "";
                 $("b-newsletterOptIn").checked = r.newsletterOptIn;
                 for (const q of questions) answerInput(q).value = r.answers?.[q.id] ?? "";
@@ -163,7 +194,7 @@ public static class StaffEventsPage
               const json = personJson();
               if (editing) {
                 const r = await api(`/api/manage/events/${current}/registrations/${editing.registrationId}`, { method: "PUT", json });
-                if (r.ok) { stopEditing(); showMessage("Inscription modifiée.", "ok"); } else showMessage(await problemText(r), "danger");
+                if (r.ok) { stopEditing(); showMessage("Inscription modifiée.", "ok"); } else await showProblem(r);
                 return loadRegistrations();
               }
               const r = await api(`/api/manage/events/${current}/registrations`, { method: "POST", json });
@@ -172,7 +203,7 @@ public static class StaffEventsPage
                 // Emptied for the next caller: no one inherits the previous person's needs or answers.
                 stopEditing();
                 showMessage(b.alreadyRegistered ? "Déjà inscrit·e : confirmation renvoyée." : b.status === "Confirmed" ? "Inscription confirmée, e-mail envoyé." : `Liste d'attente, position ${b.waitlistPosition}.`, "ok");
-              } else showMessage(await problemText(r), "danger");
+              } else await showProblem(r);
               await loadRegistrations(); await loadEvents();
             });
             $("export").addEventListener("click", async () => {

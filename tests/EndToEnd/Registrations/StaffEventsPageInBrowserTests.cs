@@ -130,6 +130,38 @@ public sealed class StaffEventsPageInBrowserTests(Azurite azurite, Browser brows
         Assert.Equal("Zoé", edited.GetProperty("firstName").GetString());
     }
 
+    [Fact]
+    public async Task FieldsTheApiRefusesShowTheirFrenchErrorNextToTheirInputInTheStaffForm()
+    {
+        await using var app = new KestrelApp(azurite);
+        app.StartServer();
+        using var http = StaffClient.For(app.BaseUrl, KestrelApp.StaffKey);
+        await CreateEventWithAQuestionAsync(http, "journee-erreurs");
+        var page = await OpenEventAsync(app.BaseUrl);
+
+        await page.FillAsync("#b-firstName", "Zoé <Exemple>");
+        await page.FillAsync("#b-lastName", "Exemple");
+        await page.FillAsync("#b-email", "zoe@example.org");
+        await page.FillAsync("#b-organisation", "RMS Exemple");
+        await page.GetByLabel("Atelier de l'après-midi").FillAsync(new string('a', 1001));
+        await page.ClickAsync("#behalf-submit");
+        await page.Locator("#staff-message", new() { HasText = "Certains champs sont à corriger" }).WaitForAsync();
+
+        var answer = page.GetByLabel("Atelier de l'après-midi");
+        await Assertions.Expect(answer).ToHaveAttributeAsync("aria-invalid", "true");
+        await Assertions.Expect(answer).ToHaveAccessibleDescriptionAsync("Erreur : Répondez en 1 000 caractères au plus.");
+        await Assertions.Expect(page.GetByLabel("Prénom")).ToHaveAccessibleDescriptionAsync(new System.Text.RegularExpressions.Regex("sans caractères spéciaux"));
+        await Assertions.Expect(page.GetByLabel("Prénom")).ToBeFocusedAsync(); // the first field to correct, for keyboard users
+        Assert.Contains("Atelier de l'après-midi : Répondez en 1 000 caractères au plus.", await page.Locator("#staff-message").TextContentAsync(), StringComparison.Ordinal);
+
+        await page.FillAsync("#b-firstName", "Zoé");
+        await answer.FillAsync("Coordination des soins");
+        await page.ClickAsync("#behalf-submit");
+        await page.Locator("#staff-message", new() { HasText = "Inscription confirmée, e-mail envoyé." }).WaitForAsync();
+        Assert.Equal(0, await page.Locator("#behalf-form .field-error").CountAsync());
+        Assert.Null(await answer.GetAttributeAsync("aria-invalid"));
+    }
+
     private static async Task CreateEventWithAQuestionAsync(HttpClient http, string eventId)
     {
         var now = DateTimeOffset.UtcNow;
