@@ -49,6 +49,9 @@ public static class StaffEventsPage
             <label for="b-profession">Profession</label><select id="b-profession">PROFESSIONS</select>
             <label for="b-organisation">Structure</label><input id="b-organisation" type="text" required>
             <label for="b-region">Région</label><select id="b-region">REGIONS</select>
+            <div id="b-questions"></div>
+            <label for="b-accessibilityNeeds">Besoins d'accessibilité (facultatif)</label><p class="hint" id="b-accessibilityNeeds-hint">Par exemple : accès en fauteuil, boucle magnétique. Seulement ce que la personne demande, jamais d'autre détail de santé. Utilisé seulement pour organiser son accueil, jamais envoyé par e-mail, et effacé en premier après l'événement.</p><textarea id="b-accessibilityNeeds" rows="3" aria-describedby="b-accessibilityNeeds-hint"></textarea>
+            <label class="checkbox"><input type="checkbox" id="b-newsletterOptIn"> La personne souhaite recevoir la lettre d'information mensuelle de la CNRMS (facultatif).</label>
             <button type="submit" id="behalf-submit">Inscrire</button> <button type="button" class="secondary" id="behalf-reset" hidden>Abandonner la modification</button></form>
             <h3>Message des organisateurs</h3>
             <form id="message-form">
@@ -66,8 +69,50 @@ public static class StaffEventsPage
             const status = { Confirmed: "confirmé", Waitlisted: "liste d'attente", Cancelled: "annulé" };
             const fields = ["title", "startsAt", "endsAt", "venue", "address", "capacity", "registrationOpensAt", "registrationClosesAt", "contactEmail"];
             let current = null, registrations = [], editing = null;
-            const personFields = ["firstName", "lastName", "email", "profession", "organisation", "region"];
-            function stopEditing() { editing = null; $("behalf-form").reset(); $("behalf-title").textContent = "Inscrire une personne (appel téléphonique)"; $("behalf-submit").textContent = "Inscrire"; $("behalf-reset").hidden = true; }
+            const personFields = ["firstName", "lastName", "email", "profession", "organisation", "region", "accessibilityNeeds"];
+            let questions = [];
+            // Ids are "b-" + the API's field name ("answers.<questionId>" for an extra question), so a 400's errors find their input.
+            const answerInput = q => $("b-answers." + q.id);
+            function stopEditing() { editing = null; $("behalf-form").reset(); clearFieldErrors(); $("behalf-title").textContent = "Inscrire une personne (appel téléphonique)"; $("behalf-submit").textContent = "Inscrire"; $("behalf-reset").hidden = true; }
+            function showQuestions(e) {
+              questions = e.extraQuestions || [];
+              $("b-questions").innerHTML = questions.map(q => `<label for="b-answers.${escapeHtml(q.id)}">${escapeHtml(q.label)}${q.required ? "" : " (facultatif)"}</label><input id="b-answers.${escapeHtml(q.id)}" type="text"${q.required ? " required" : ""}>`).join("");
+            }
+            function personJson() {
+              const json = Object.fromEntries(personFields.map(f => [f, $("b-" + f).value]));
+              json.newsletterOptIn = $("b-newsletterOptIn").checked;
+              json.answers = Object.fromEntries(questions.map(q => [q.id, answerInput(q).value]));
+              return json;
+            }
+            function describedBy(input, id, add) {
+              const ids = (input.getAttribute("aria-describedby") || "").split(" ").filter(x => x && x !== id).concat(add ? [id] : []);
+              if (ids.length) input.setAttribute("aria-describedby", ids.join(" ")); else input.removeAttribute("aria-describedby");
+            }
+            function clearFieldErrors() {
+              for (const p of $("behalf-form").querySelectorAll(".field-error")) p.remove();
+              for (const input of $("behalf-form").querySelectorAll("[aria-invalid]")) { input.removeAttribute("aria-invalid"); describedBy(input, input.id + "-error", false); }
+            }
+            // As on the public form: each field's French error above its input, linked by aria-describedby; the message names the fields by their labels.
+            async function showProblem(r) {
+              clearFieldErrors();
+              const problem = r.status === 400 ? await r.clone().json().catch(() => null) : null;
+              if (!problem?.errors) return showMessage(await problemText(r), "danger");
+              const parts = [problem.title || "Erreur"];
+              let first = null;
+              for (const [field, messages] of Object.entries(problem.errors)) {
+                const input = $("b-" + field);
+                if (!input) { parts.push(field + " : " + messages.join(" ")); continue; }
+                const error = Object.assign(document.createElement("p"), { className: "field-error", id: input.id + "-error" });
+                error.innerHTML = `<span class="visually-hidden">Erreur : </span>${escapeHtml(messages.join(" "))}`;
+                (input.closest("label") || input).before(error);
+                input.setAttribute("aria-invalid", "true");
+                describedBy(input, error.id, true);
+                parts.push(input.labels[0].textContent.trim() + " : " + messages.join(" "));
+                first ??= input;
+              }
+              showMessage(parts.join(" — "), "danger");
+              first?.focus();
+            }
             const paris = iso => new Date(iso).toLocaleString("fr-FR", { timeZone: "Europe/Paris", dateStyle: "medium", timeStyle: "short" });
             const local = iso => new Date(iso).toLocaleString("sv-SE", { timeZone: "Europe/Paris" }).slice(0, 16).replace(" ", "T");
             async function loadEvents() {
@@ -80,6 +125,8 @@ public static class StaffEventsPage
             async function select(eventId) {
               const e = window.cnrmsEvents.find(x => x.eventId === eventId);
               current = eventId;
+              stopEditing();
+              showQuestions(e);
               $("ev-id").value = eventId;
               for (const f of fields) $("ev-" + f).value = /At$/.test(f) ? local(e[f]) : e[f];
               $("ev-questions").value = (e.extraQuestions || []).map(q => `${q.id} | ${q.label}${q.required ? " | obligatoire" : ""}`).join("\n");
@@ -107,7 +154,10 @@ public static class StaffEventsPage
               if (edit) {
                 const r = registrations.find(x => x.registrationId === edit.dataset.edit);
                 editing = r;
-                for (const f of personFields) $("b-" + f).value = r[f];
+                clearFieldErrors();
+                for (const f of personFields) $("b-" + f).value = r[f] ?? "";
+                $("b-newsletterOptIn").checked = r.newsletterOptIn;
+                for (const q of questions) answerInput(q).value = r.answers?.[q.id] ?? "";
                 $("behalf-title").textContent = "Modifier l'inscription de " + r.firstName + " " + r.lastName;
                 $("behalf-submit").textContent = "Enregistrer la modification";
                 $("behalf-reset").hidden = false;
@@ -141,18 +191,19 @@ public static class StaffEventsPage
             $("search-form").addEventListener("submit", ev => { ev.preventDefault(); loadRegistrations(); });
             $("behalf-form").addEventListener("submit", async ev => {
               ev.preventDefault();
-              const json = Object.fromEntries(personFields.map(f => [f, $("b-" + f).value]));
+              const json = personJson();
               if (editing) {
-                // Keep what this form does not show.
-                Object.assign(json, { accessibilityNeeds: editing.accessibilityNeeds, newsletterOptIn: editing.newsletterOptIn, answers: editing.answers });
                 const r = await api(`/api/manage/events/${current}/registrations/${editing.registrationId}`, { method: "PUT", json });
-                showMessage(r.ok ? "Inscription modifiée." : await problemText(r), r.ok ? "ok" : "danger");
-                if (r.ok) stopEditing();
+                if (r.ok) { stopEditing(); showMessage("Inscription modifiée.", "ok"); } else await showProblem(r);
                 return loadRegistrations();
               }
               const r = await api(`/api/manage/events/${current}/registrations`, { method: "POST", json });
-              const b = r.ok ? await r.json() : null;
-              showMessage(r.ok ? (b.alreadyRegistered ? "Déjà inscrit·e : confirmation renvoyée." : b.status === "Confirmed" ? "Inscription confirmée, e-mail envoyé." : `Liste d'attente, position ${b.waitlistPosition}.`) : await problemText(r), r.ok ? "ok" : "danger");
+              if (r.ok) {
+                const b = await r.json();
+                // Emptied for the next caller: no one inherits the previous person's needs or answers.
+                stopEditing();
+                showMessage(b.alreadyRegistered ? "Déjà inscrit·e : confirmation renvoyée." : b.status === "Confirmed" ? "Inscription confirmée, e-mail envoyé." : `Liste d'attente, position ${b.waitlistPosition}.`, "ok");
+              } else await showProblem(r);
               await loadRegistrations(); await loadEvents();
             });
             $("export").addEventListener("click", async () => {
