@@ -46,9 +46,9 @@ public static class StaffEventsPage
             <label for="b-firstName">Prénom</label><input id="b-firstName" type="text" required>
             <label for="b-lastName">Nom</label><input id="b-lastName" type="text" required>
             <label for="b-email">E-mail</label><input id="b-email" type="email" required>
-            <label for="b-profession">Profession</label><select id="b-profession">PROFESSIONS</select>
+            <label for="b-profession">Profession</label><select id="b-profession" required><option value="">Choisir…</option>PROFESSIONS</select>
             <label for="b-organisation">Structure</label><input id="b-organisation" type="text" required>
-            <label for="b-region">Région</label><select id="b-region">REGIONS</select>
+            <label for="b-region">Région</label><select id="b-region" required><option value="">Choisir…</option>REGIONS</select>
             <div id="b-questions"></div>
             <label for="b-accessibilityNeeds">Besoins d'accessibilité (facultatif)</label><p class="hint" id="b-accessibilityNeeds-hint">Par exemple : accès en fauteuil, boucle magnétique. Seulement ce que la personne demande, jamais d'autre détail de santé. Utilisé seulement pour organiser son accueil, jamais envoyé par e-mail, et effacé en premier après l'événement.</p><textarea id="b-accessibilityNeeds" rows="3" aria-describedby="b-accessibilityNeeds-hint"></textarea>
             <label class="checkbox"><input type="checkbox" id="b-newsletterOptIn"> La personne souhaite recevoir la lettre d'information mensuelle de la CNRMS (facultatif).</label>

@@ -139,10 +139,15 @@ public sealed class StaffEventsPageInBrowserTests(Azurite azurite, Browser brows
         await CreateEventWithAQuestionAsync(http, "journee-erreurs");
         var page = await OpenEventAsync(app.BaseUrl);
 
+        // Nothing is chosen for the staff: a forgotten profession or region stops the form, not a wrong default.
+        Assert.True(await page.EvalOnSelectorAsync<bool>("#b-profession", "e => e.value === '' && e.validity.valueMissing"));
+        Assert.True(await page.EvalOnSelectorAsync<bool>("#b-region", "e => e.value === '' && e.validity.valueMissing"));
         await page.FillAsync("#b-firstName", "Zoé <Exemple>");
         await page.FillAsync("#b-lastName", "Exemple");
         await page.FillAsync("#b-email", "zoe@example.org");
+        await page.SelectOptionAsync("#b-profession", "psychologue");
         await page.FillAsync("#b-organisation", "RMS Exemple");
+        await page.SelectOptionAsync("#b-region", "Grand Est");
         await page.GetByLabel("Atelier de l'après-midi").FillAsync(new string('a', 1001));
         await page.ClickAsync("#behalf-submit");
         await page.Locator("#staff-message", new() { HasText = "Certains champs sont à corriger" }).WaitForAsync();
