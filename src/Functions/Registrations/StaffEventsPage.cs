@@ -177,8 +177,9 @@ public static class StaffEventsPage
                 .map(([id, label, required]) => ({ id, label: label || "", required: required === "obligatoire" }));
               const id = $("ev-id").value.trim();
               const r = await api(`/api/manage/events/${encodeURIComponent(id)}`, { method: "PUT", json: body });
-              showMessage(r.ok ? "Événement enregistré." : await problemText(r), r.ok ? "ok" : "danger");
-              if (r.ok) { await loadEvents(); await select(id); }
+              // Said once the form shows the saved event again: typing before that would be overwritten.
+              if (r.ok) { await loadEvents(); await select(id); showMessage("Événement enregistré.", "ok"); }
+              else showMessage(await problemText(r), "danger");
             });
             $("behalf-reset").addEventListener("click", stopEditing);
             $("message-form").addEventListener("submit", async ev => {
