@@ -19,13 +19,17 @@ public sealed class Browser : IAsyncLifetime
             throw new InvalidOperationException($"Chromium is missing at {ChromiumPath}: ./test.sh installs it (apt-get install chromium).");
         }
         _playwright = await Playwright.CreateAsync();
-        Instance = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        Instance = await LaunchAsync();
+    }
+
+    // Another Chromium for a test that needs launch flags of its own (a fake camera); the caller disposes it.
+    public Task<IBrowser> LaunchAsync(params string[] extraArgs) =>
+        _playwright!.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ChromiumPath,
             Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", .. extraArgs],
         });
-    }
 
     public async Task DisposeAsync()
     {
@@ -36,9 +40,13 @@ public sealed class Browser : IAsyncLifetime
         _playwright?.Dispose();
     }
 
-    public async Task<IPage> NewPageAsync()
+    public Task<IPage> NewPageAsync() => NewPageAsync(Instance);
+
+    // A phone-sized French page, as the public pages are used.
+    public static async Task<IPage> NewPageAsync(IBrowser browser)
     {
-        var context = await Instance.NewContextAsync(new BrowserNewContextOptions { Locale = "fr-FR", ViewportSize = new ViewportSize { Width = 390, Height = 844 } });
+        ArgumentNullException.ThrowIfNull(browser);
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { Locale = "fr-FR", ViewportSize = new ViewportSize { Width = 390, Height = 844 } });
         return await context.NewPageAsync();
     }
 }

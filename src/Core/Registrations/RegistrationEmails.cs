@@ -96,7 +96,9 @@ public sealed class RegistrationEmails(RegistrationTokens tokens, IOptions<Publi
     }
 
     // The check-in QR code: the signed token a door volunteer's phone scans.
-    public byte[] CheckinQr(string eventId, string registrationId) => Qr(tokens.CheckinToken(eventId, registrationId));
+    public byte[] CheckinQr(string eventId, string registrationId) => Qr(CheckinQrText(eventId, registrationId));
+
+    public string CheckinQrText(string eventId, string registrationId) => tokens.CheckinToken(eventId, registrationId);
 
     public static byte[] Qr(string text)
     {
