@@ -51,7 +51,9 @@ public static class CheckinEndpoints
               const b = await r.json().catch(() => ({}));
               if (r.ok) { result.className = 'notice ' + (b.alreadyCheckedIn ? 'danger' : 'ok'); result.innerHTML = (b.alreadyCheckedIn ? 'Déjà enregistré·e : ' : 'Bienvenue : ') + '<strong>' + esc(b.firstName + ' ' + b.lastName) + '</strong> — ' + esc(b.organisation); }
               else { result.className = 'notice danger'; result.textContent = b.detail || Object.values(b.errors || {}).flat().join(' ') || ('Erreur ' + r.status); }
-              result.focus(); input.value = ''; input.focus();
+              // Typing: ready for the next code. Scanning: the answer keeps the focus (screen readers read it)
+              // and no on-screen keyboard opens over the camera.
+              input.value = ''; if (stream) result.focus(); else input.focus();
             }
             form.addEventListener('submit', e => { e.preventDefault(); if (input.value.trim()) send(input.value.trim()); });
 

@@ -26,6 +26,7 @@ public sealed class CheckinPageInBrowserTests(Azurite azurite, Browser browser) 
         await page.Keyboard.PressAsync("Enter");
         await page.Locator("#result", new() { HasText = "Bienvenue" }).WaitForAsync();
         Assert.Contains("Noé Exemple", await page.Locator("#result").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Equal("token", await page.EvaluateAsync<string>("document.activeElement.id")); // ready for the next code
 
         await page.FillAsync("#token", token);
         await page.Keyboard.PressAsync("Enter");
@@ -62,6 +63,8 @@ public sealed class CheckinPageInBrowserTests(Azurite azurite, Browser browser) 
 
             Assert.Contains("Noé Exemple", await page.Locator("#result").TextContentAsync(), StringComparison.Ordinal);
             Assert.True(await page.EvaluateAsync<bool>("typeof window.jsQR === 'function'"), "the page read the code without loading jsQR");
+            // While scanning, the answer keeps the focus: no on-screen keyboard opens over the camera.
+            Assert.Equal("result", await page.EvaluateAsync<string>("document.activeElement.id"));
             var rows = await http.GetFromJsonAsync<JsonElement>("api/manage/events/journee-camera/registrations");
             var row = rows.EnumerateArray().Single(r => r.GetProperty("registrationId").GetString() == registrationId);
             Assert.Equal(JsonValueKind.String, row.GetProperty("checkedInAt").ValueKind);
