@@ -292,10 +292,18 @@ public sealed class RegistrationService(
                 return;
             }
             var now = time.GetUtcNow();
-            foreach (var item in batch.Where(item => Refusal(evt, item.Source, now) is not null).ToList())
+            foreach (var item in batch.ToList())
             {
-                item.Done.TrySetResult(new Refused(Refusal(evt, item.Source, now)!));
-                batch.Remove(item);
+                if (Refusal(evt, item.Source, now) is { } refusal)
+                {
+                    item.Done.TrySetResult(new Refused(refusal));
+                    batch.Remove(item);
+                }
+            }
+            if (batch.Count == 0)
+            {
+                queue.Event = evt; // unchanged: still good for the next batch
+                return;
             }
             // The event row first: a writer with stale counters fails on it (412), before any other row.
             var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, evt, evt.ETag) };
@@ -307,10 +315,6 @@ public sealed class RegistrationService(
                 answers[item] = new Taken(AssignStatus(evt, item.Reg, status, item.Now, actions));
                 actions.Add(new(TableTransactionActionType.Add, item.Reg));
                 actions.Add(new(TableTransactionActionType.Add, EmailIndexRow(eventId, item.Reg.Email, item.Reg.RegistrationId)));
-            }
-            if (batch.Count == 0)
-            {
-                return;
             }
             try
             {

@@ -317,6 +317,27 @@ public sealed class RegistrationApiTests(Azurite azurite) : IClassFixture<Azurit
     }
 
     [Fact]
+    public async Task RegistrationsClosedOnAnotherInstanceAreRefusedAtOnceThoughThisInstanceRemembersThemOpen()
+    {
+        await using var one = new FunctionAppFactory(azurite);
+        await using var two = one.SecondInstance();
+        var eventId = await CreateEventAsync(one, capacity: 3);
+        using var client = one.CreateClient();
+        Assert.Equal(HttpStatusCode.Created, (await RegisterAsync(client, eventId, Person("avant@example.org"))).Status);
+
+        // Instance two closes registrations; instance one still has the event (and its row) in memory.
+        var closing = JsonSerializer.SerializeToElement(Event(capacity: 3));
+        var closed = closing.EnumerateObject().ToDictionary(p => p.Name, p => p.Name == "registrationClosesAt" ? JsonSerializer.SerializeToElement("2026-11-25T08:00") : p.Value);
+        using var staff = two.CreateStaffClient();
+        Assert.Equal(HttpStatusCode.OK, (await staff.PutAsJsonAsync($"/api/manage/events/{eventId}", closed)).StatusCode);
+        var late = await RegisterAsync(client, eventId, Person("apres@example.org"));
+
+        Assert.Equal(HttpStatusCode.Conflict, late.Status);
+        Assert.Contains("closes", late.Body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, (await client.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}")).GetProperty("seatsLeft").GetInt32());
+    }
+
+    [Fact]
     public async Task TheHoneypotStoresNothing()
     {
         await using var factory = new FunctionAppFactory(azurite);
