@@ -71,7 +71,9 @@ public static class ReferenceDataPages
 """;
 
     private const string HomeScript = """
-import { api, problemText, showMessage, escapeHtml } from "/api/assets/staff.js";
+import { api, problemText, showProblem, clearFieldErrors, showMessage, escapeHtml } from "/api/assets/staff.js";
+// The API names fields as the forms do (name="..."); "contactEmails[1]" points at contactEmails.
+const inputIn = form => field => form.elements.namedItem(field.split(/[.[]/)[0]);
 const forms = { regions: document.getElementById("region-form"), networks: document.getElementById("network-form"), microstructures: document.getElementById("microstructure-form") };
 const types = { regions: "region", networks: "network", microstructures: "microstructure" };
 let tree = { regions: [] };
@@ -137,7 +139,8 @@ document.getElementById("team-form").addEventListener("submit", async event => {
   const number = name => form.elements[name].value === "" ? null : Number(form.elements[name].value);
   const response = await api(`/api/manage/microstructures/${encodeURIComponent(form.elements.microstructureId.value)}/teams/${encodeURIComponent(form.elements.year.value)}`,
     { method: "PUT", json: { gps: number("gps"), psychologists: number("psychologists"), socialWorkers: number("socialWorkers"), psychiatrists: number("psychiatrists") } });
-  if (!response.ok) { showMessage(await problemText(response), "danger"); return; }
+  if (!response.ok) { await showProblem(response, form, inputIn(form)); return; }
+  clearFieldErrors(form);
   showMessage(`Composition ${form.elements.year.value} enregistrée.`, "ok");
   await showTeams();
 });
@@ -156,7 +159,7 @@ function fill(kind, e) {
 }
 
 for (const [kind, form] of Object.entries(forms)) {
-  form.addEventListener("reset", () => { delete form.dataset.editing; form.elements.id.readOnly = false; });
+  form.addEventListener("reset", () => { delete form.dataset.editing; form.elements.id.readOnly = false; clearFieldErrors(form); });
   form.addEventListener("submit", async event => {
     event.preventDefault();
     const body = {};
@@ -164,7 +167,7 @@ for (const [kind, form] of Object.entries(forms)) {
     if (body.contactEmails !== undefined) body.contactEmails = (body.contactEmails || "").split(/[,;\s]+/).filter(Boolean);
     const editing = form.dataset.editing;
     const response = await api(editing ? `/api/manage/${kind}/${encodeURIComponent(editing)}` : `/api/manage/${kind}`, { method: editing ? "PUT" : "POST", json: body });
-    if (!response.ok) { showMessage(await problemText(response), "danger"); return; }
+    if (!response.ok) { await showProblem(response, form, inputIn(form)); return; }
     const saved = await response.json();
     showMessage(`« ${saved.name} » est enregistré (identifiant ${saved.id}).`, "ok");
     form.reset();

@@ -64,7 +64,7 @@ public static class StaffEventsPage
             .Replace("PROFESSIONS", string.Concat(Professions.All.Select(p => $"<option value=\"{PageLayout.Encode(p.Code)}\">{PageLayout.Encode(p.Label)}</option>")), StringComparison.Ordinal)
             .Replace("REGIONS", string.Concat(Regions.All.Select(r => $"<option>{PageLayout.Encode(r)}</option>")), StringComparison.Ordinal);
         const string Script = """
-            import { api, problemText, showMessage, escapeHtml } from "/api/assets/staff.js";
+            import { api, problemText, showProblem, clearFieldErrors, showMessage, escapeHtml } from "/api/assets/staff.js";
             const $ = id => document.getElementById(id);
             const status = { Confirmed: "confirmé", Waitlisted: "liste d'attente", Cancelled: "annulé" };
             const fields = ["title", "startsAt", "endsAt", "venue", "address", "capacity", "registrationOpensAt", "registrationClosesAt", "contactEmail"];
@@ -73,7 +73,7 @@ public static class StaffEventsPage
             let questions = [];
             // Ids are "b-" + the API's field name ("answers.<questionId>" for an extra question), so a 400's errors find their input.
             const answerInput = q => $("b-answers." + q.id);
-            function stopEditing() { editing = null; $("behalf-form").reset(); clearFieldErrors(); $("behalf-title").textContent = "Inscrire une personne (appel téléphonique)"; $("behalf-submit").textContent = "Inscrire"; $("behalf-reset").hidden = true; }
+            function stopEditing() { editing = null; $("behalf-form").reset(); clearFieldErrors($("behalf-form")); $("behalf-title").textContent = "Inscrire une personne (appel téléphonique)"; $("behalf-submit").textContent = "Inscrire"; $("behalf-reset").hidden = true; }
             function showQuestions(e) {
               questions = e.extraQuestions || [];
               $("b-questions").innerHTML = questions.map(q => `<label for="b-answers.${escapeHtml(q.id)}">${escapeHtml(q.label)}${q.required ? "" : " (facultatif)"}</label><input id="b-answers.${escapeHtml(q.id)}" type="text"${q.required ? " required" : ""}>`).join("");
@@ -84,35 +84,7 @@ public static class StaffEventsPage
               json.answers = Object.fromEntries(questions.map(q => [q.id, answerInput(q).value]));
               return json;
             }
-            function describedBy(input, id, add) {
-              const ids = (input.getAttribute("aria-describedby") || "").split(" ").filter(x => x && x !== id).concat(add ? [id] : []);
-              if (ids.length) input.setAttribute("aria-describedby", ids.join(" ")); else input.removeAttribute("aria-describedby");
-            }
-            function clearFieldErrors() {
-              for (const p of $("behalf-form").querySelectorAll(".field-error")) p.remove();
-              for (const input of $("behalf-form").querySelectorAll("[aria-invalid]")) { input.removeAttribute("aria-invalid"); describedBy(input, input.id + "-error", false); }
-            }
-            // As on the public form: each field's French error above its input, linked by aria-describedby; the message names the fields by their labels.
-            async function showProblem(r) {
-              clearFieldErrors();
-              const problem = r.status === 400 ? await r.clone().json().catch(() => null) : null;
-              if (!problem?.errors) return showMessage(await problemText(r), "danger");
-              const parts = [problem.title || "Erreur"];
-              let first = null;
-              for (const [field, messages] of Object.entries(problem.errors)) {
-                const input = $("b-" + field);
-                if (!input) { parts.push(field + " : " + messages.join(" ")); continue; }
-                const error = Object.assign(document.createElement("p"), { className: "field-error", id: input.id + "-error" });
-                error.innerHTML = `<span class="visually-hidden">Erreur : </span>${escapeHtml(messages.join(" "))}`;
-                (input.closest("label") || input).before(error);
-                input.setAttribute("aria-invalid", "true");
-                describedBy(input, error.id, true);
-                parts.push(input.labels[0].textContent.trim() + " : " + messages.join(" "));
-                first ??= input;
-              }
-              showMessage(parts.join(" — "), "danger");
-              first?.focus();
-            }
+            const behalfInput = field => $("b-" + field);
             const paris = iso => new Date(iso).toLocaleString("fr-FR", { timeZone: "Europe/Paris", dateStyle: "medium", timeStyle: "short" });
             const local = iso => new Date(iso).toLocaleString("sv-SE", { timeZone: "Europe/Paris" }).slice(0, 16).replace(" ", "T");
             async function loadEvents() {
@@ -154,7 +126,7 @@ public static class StaffEventsPage
               if (edit) {
                 const r = registrations.find(x => x.registrationId === edit.dataset.edit);
                 editing = r;
-                clearFieldErrors();
+                clearFieldErrors($("behalf-form"));
                 for (const f of personFields) $("b-" + f).value = r[f] ?? "";
                 $("b-newsletterOptIn").checked = r.newsletterOptIn;
                 for (const q of questions) answerInput(q).value = r.answers?.[q.id] ?? "";
@@ -179,15 +151,17 @@ public static class StaffEventsPage
               const r = await api(`/api/manage/events/${encodeURIComponent(id)}`, { method: "PUT", json: body });
               // Said once the form shows the saved event again: typing before that would be overwritten.
               if (r.ok) { await loadEvents(); await select(id); showMessage("Événement enregistré.", "ok"); }
-              else showMessage(await problemText(r), "danger");
+              else await showProblem(r, $("event-form"), field => $("ev-" + field));
             });
             $("behalf-reset").addEventListener("click", stopEditing);
             $("message-form").addEventListener("submit", async ev => {
               ev.preventDefault();
               if (!confirm("Envoyer ce message par e-mail aux destinataires choisis ?")) return;
               const r = await api(`/api/manage/events/${current}/messages`, { method: "POST", json: { subject: $("m-subject").value, body: $("m-body").value, audience: $("m-audience").value } });
-              const b = r.ok ? await r.json() : null;
-              showMessage(r.ok ? `Message envoyé à ${b.recipients} personne(s)` + (b.alreadySent ? ` (${b.alreadySent} l'avaient déjà reçu).` : ".") : await problemText(r), r.ok ? "ok" : "danger");
+              if (!r.ok) return showProblem(r, $("message-form"), field => $("m-" + field));
+              clearFieldErrors($("message-form"));
+              const b = await r.json();
+              showMessage(`Message envoyé à ${b.recipients} personne(s)` + (b.alreadySent ? ` (${b.alreadySent} l'avaient déjà reçu).` : "."), "ok");
             });
             $("search-form").addEventListener("submit", ev => { ev.preventDefault(); loadRegistrations(); });
             $("behalf-form").addEventListener("submit", async ev => {
@@ -195,7 +169,7 @@ public static class StaffEventsPage
               const json = personJson();
               if (editing) {
                 const r = await api(`/api/manage/events/${current}/registrations/${editing.registrationId}`, { method: "PUT", json });
-                if (r.ok) { stopEditing(); showMessage("Inscription modifiée.", "ok"); } else await showProblem(r);
+                if (r.ok) { stopEditing(); showMessage("Inscription modifiée.", "ok"); } else await showProblem(r, $("behalf-form"), behalfInput);
                 return loadRegistrations();
               }
               const r = await api(`/api/manage/events/${current}/registrations`, { method: "POST", json });
@@ -204,7 +178,7 @@ public static class StaffEventsPage
                 // Emptied for the next caller: no one inherits the previous person's needs or answers.
                 stopEditing();
                 showMessage(b.alreadyRegistered ? "Déjà inscrit·e : confirmation renvoyée." : b.status === "Confirmed" ? "Inscription confirmée, e-mail envoyé." : `Liste d'attente, position ${b.waitlistPosition}.`, "ok");
-              } else await showProblem(r);
+              } else await showProblem(r, $("behalf-form"), behalfInput);
               await loadRegistrations(); await loadEvents();
             });
             $("export").addEventListener("click", async () => {

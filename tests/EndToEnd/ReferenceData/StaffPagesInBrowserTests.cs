@@ -112,4 +112,31 @@ public sealed class StaffPagesInBrowserTests(Azurite azurite, Browser browser) :
         await Assertions.Expect(page.Locator("#tree")).ToContainTextAsync("Cabinet Nouveau Nom");
         await Assertions.Expect(page.Locator("#tree")).ToContainTextAsync("fermé le");
     }
+
+    [Fact]
+    public async Task AFieldTheApiRefusesShowsItsFrenchErrorAboveItsInputAndTheMessageNamesItsLabel()
+    {
+        await using var app = new KestrelApp(azurite);
+        app.StartServer();
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(new Uri(app.BaseUrl, "api/manage").ToString());
+        await page.GetByLabel("Clé d'accès de l'équipe").FillAsync(KestrelApp.StaffKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Continuer" }).ClickAsync();
+
+        await page.Locator("#region-name").FillAsync("Région des Essais");
+        await page.Locator("#region-id").FillAsync("Mauvais ID!");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer la région" }).ClickAsync();
+
+        var error = page.Locator("#region-id-error");
+        await Assertions.Expect(error).ToContainTextAsync("lettres minuscules sans accent");
+        await Assertions.Expect(page.Locator("#region-id")).ToHaveAttributeAsync("aria-invalid", "true");
+        Assert.Contains("region-id-error", await page.Locator("#region-id").GetAttributeAsync("aria-describedby"), StringComparison.Ordinal);
+        await Assertions.Expect(page.Locator("#region-id")).ToBeFocusedAsync();
+        await Assertions.Expect(page.Locator("#staff-message")).ToContainTextAsync("Identifiant : L'identifiant");
+
+        await page.Locator("#region-id").FillAsync("region-des-essais");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer la région" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#staff-message")).ToContainTextAsync("region-des-essais");
+        Assert.Equal(0, await page.Locator("#region-form .field-error").CountAsync());
+    }
 }

@@ -44,14 +44,51 @@ export async function api(path, options = {}) {
   return response;
 }
 
-// A problem+json answer turned into French text, each field named.
-export async function problemText(response) {
+// A problem+json answer turned into French text, each field named (by its label when `inputFor`
+// finds the field's input on the page).
+export async function problemText(response, inputFor = () => null) {
   try {
-    const problem = await response.json();
+    const problem = await response.clone().json();
     const parts = [problem.title || "Erreur", problem.detail || ""];
-    for (const [field, messages] of Object.entries(problem.errors || {})) parts.push(field + " : " + messages.join(" "));
+    for (const [field, messages] of Object.entries(problem.errors || {})) parts.push(fieldName(field, inputFor) + " : " + messages.join(" "));
     return parts.filter(Boolean).join(" — ");
   } catch { return "Erreur " + response.status; }
+}
+
+function fieldName(field, inputFor) {
+  return inputFor(field)?.labels?.[0]?.textContent.trim() || field;
+}
+
+// As on the public form: a 400's French error for each field shown above its input (found by
+// inputFor(field)), linked by aria-describedby and aria-invalid, focus on the first; the message
+// names the fields by their labels. Other answers go to the message only. Earlier errors of the form
+// are cleared first.
+export async function showProblem(response, form, inputFor) {
+  clearFieldErrors(form);
+  const problem = response.status === 400 ? await response.clone().json().catch(() => null) : null;
+  let first = null;
+  for (const [field, messages] of Object.entries(problem?.errors || {})) {
+    const input = inputFor(field);
+    if (!input) continue;
+    const error = Object.assign(document.createElement("p"), { className: "field-error", id: input.id + "-error" });
+    error.innerHTML = `<span class="visually-hidden">Erreur : </span>${escapeHtml(messages.join(" "))}`;
+    (input.closest("label") || input).before(error);
+    input.setAttribute("aria-invalid", "true");
+    describedBy(input, error.id, true);
+    first ??= input;
+  }
+  showMessage(await problemText(response, inputFor), "danger");
+  first?.focus();
+}
+
+export function clearFieldErrors(form) {
+  for (const p of form.querySelectorAll(".field-error")) p.remove();
+  for (const input of form.querySelectorAll("[aria-invalid]")) { input.removeAttribute("aria-invalid"); describedBy(input, input.id + "-error", false); }
+}
+
+function describedBy(input, id, add) {
+  const ids = (input.getAttribute("aria-describedby") || "").split(" ").filter(x => x && x !== id).concat(add ? [id] : []);
+  if (ids.length) input.setAttribute("aria-describedby", ids.join(" ")); else input.removeAttribute("aria-describedby");
 }
 
 export function showMessage(text, kind = "ok") {
