@@ -26,7 +26,7 @@ public static class RegistrationPages
         var result = await service.RegisterAsync(eventId, form.Input, cancellationToken: cancellationToken);
         return result.Kind switch
         {
-            ResultKind.Success when result.Value!.ManageUrl is { } url => TypedResults.Redirect(url + "&nouveau=1"),
+            ResultKind.Success when result.Value!.ManageUrl is { } url => await RegisteredPageAsync(eventId, result.Value, new Uri(url), service, cancellationToken),
             ResultKind.Success when result.Value!.Kind == RegistrationOutcomeKind.AlreadyRegistered => Public("Déjà inscrit·e",
                 "<p class=\"notice\" role=\"status\">Cette adresse e-mail est déjà inscrite à cet événement. Nous venons de renvoyer l'e-mail de confirmation : il contient le lien pour consulter ou annuler l'inscription.</p>"),
             ResultKind.Success => Public("Merci", "<p class=\"notice ok\">Votre demande a bien été reçue.</p>"),
@@ -36,10 +36,22 @@ public static class RegistrationPages
         };
     }
 
-    internal static async Task<IResult> ShowManageAsync(string eventId, string registrationId, string? token, string? nouveau, RegistrationService service, CancellationToken cancellationToken)
+    // The answer page itself, not a redirect to the manage page: the Functions host follows a handler's
+    // redirects with its own HTTP client (through App__PublicBaseUrl here), so the browser would get
+    // the followed page at the form's address, or an error if that fetch failed after the seat was
+    // taken. The page's script puts the manage link in the address bar instead: a refresh or a
+    // bookmark opens the registration, never a second submission.
+    private static async Task<IResult> RegisteredPageAsync(string eventId, RegistrationOutcome outcome, Uri manageLink, RegistrationService service, CancellationToken cancellationToken)
+    {
+        var token = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(manageLink.Query)["token"].ToString();
+        var view = await service.GetViewAsync(eventId, outcome.RegistrationId!, cancellationToken);
+        return view.IsSuccess ? Manage(view.Value!, token, isNew: true, justCancelled: false, address: manageLink.PathAndQuery) : InvalidLinkPage(view.Detail);
+    }
+
+    internal static async Task<IResult> ShowManageAsync(string eventId, string registrationId, string? token, RegistrationService service, CancellationToken cancellationToken)
     {
         var view = await service.GetForManageAsync(eventId, registrationId, token, cancellationToken);
-        return view.IsSuccess ? Manage(view.Value!, token!, isNew: nouveau == "1", justCancelled: false) : InvalidLinkPage(view.Detail);
+        return view.IsSuccess ? Manage(view.Value!, token!, isNew: false, justCancelled: false) : InvalidLinkPage(view.Detail);
     }
 
     // A POST, never a GET: a mail scanner following the link must not cancel anything.
@@ -143,7 +155,7 @@ public static class RegistrationPages
         return Public("Inscription — " + evt.Title, html.ToString(), errors is { Count: > 0 } ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK);
     }
 
-    private static IResult Manage(RegistrationView view, string token, bool isNew, bool justCancelled)
+    private static IResult Manage(RegistrationView view, string token, bool isNew, bool justCancelled, string? address = null)
     {
         var evt = view.Event;
         var html = new StringBuilder();
@@ -172,6 +184,11 @@ public static class RegistrationPages
         else if (evt.RegistrationState is "open" or "waitlist")
         {
             html.Append("<p><a href=\"/api/events/").Append(Encode(evt.EventId)).Append("/register\">S'inscrire de nouveau</a></p>");
+        }
+        if (address is not null)
+        {
+            // JSON-encoded: quotes and < > & come out as \u escapes, safe inside a script element.
+            html.Append("<script>history.replaceState(null, \"\", ").Append(System.Text.Json.JsonSerializer.Serialize(address)).Append(");</script>");
         }
         return Public(title, html.ToString());
     }
