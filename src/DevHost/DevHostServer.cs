@@ -73,10 +73,12 @@ public sealed class DevHostServer : IAsyncDisposable
         var loggerFactory = options.LoggerFactory ?? ownedLoggerFactory!;
         var logger = loggerFactory.CreateLogger("Microstructures.DevHost");
 
-        // One client for every call to the handler, as the host does; no proxy, no redirects, no cookies.
+        // One client for every call to the handler, as the host does (DefaultHttpWorkerService's
+        // `new HttpClient()`): it FOLLOWS redirects, so a handler's 302 never reaches the caller (the
+        // host's client fetches the Location itself; azure-functions-host#7860). No proxy, no cookies.
         var client = new HttpClient(new SocketsHttpHandler
         {
-            AllowAutoRedirect = false,
+            AllowAutoRedirect = true,
             UseCookies = false,
             UseProxy = false,
             AutomaticDecompression = DecompressionMethods.None,

@@ -18,9 +18,13 @@ app.MapGet("/", () => Results.Ok());
 app.MapGet("/_test/invocations", () => Results.Text(new JsonArray([.. invocations.Select(i => i.DeepClone())]).ToJsonString(), "application/json"));
 app.MapGet("/_test/environment/{name}", (string name) => Results.Text(Environment.GetEnvironmentVariable(name) ?? ""));
 
-// HTTP functions arrive under /api: echo what was forwarded.
+// HTTP functions arrive under /api: echo what was forwarded (…/redirect answers 302 to /api/events/moved).
 app.Map("/api/{**rest}", async (HttpContext context) =>
 {
+    if (context.Request.Path.Value!.EndsWith("/redirect", StringComparison.Ordinal))
+    {
+        return Results.Redirect("/api/events/moved");
+    }
     using var reader = new StreamReader(context.Request.Body);
     var body = await reader.ReadToEndAsync();
     var headers = new JsonObject();

@@ -51,6 +51,21 @@ public sealed class HttpForwardingTests(Azurite azurite) : IClassFixture<Azurite
     }
 
     [Fact]
+    public async Task AHandlerRedirectIsFollowedByTheHostNotPassedToTheCaller()
+    {
+        // The Functions host calls the handler with a plain HttpClient (DefaultHttpWorkerService), which
+        // follows redirects: the caller gets the target's answer, never the 302 (azure-functions-host#7860).
+        await using var root = await StartAsync();
+        using var caller = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = root.Server.BaseUrl };
+        using var response = await caller.PostAsync("/api/files/redirect", new StringContent("x"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var echo = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("/api/events/moved", (string)echo["path"]!);
+        Assert.Equal("GET", (string)echo["method"]!);
+    }
+
+    [Fact]
     public async Task ChunkedBodyArrivesEmptyWhileContentLengthBodyArrivesWhole()
     {
         await using var root = await StartAsync();
