@@ -46,7 +46,7 @@ public sealed class EmailDispatcher(EmailStore store, IEmailSender sender, TimeP
             return DeliveryOutcome.InProgressElsewhere;
         }
 
-        var message = await store.ReadMessageAsync(emailId, cancellationToken);
+        var message = await store.ReadMessageAsync(record, cancellationToken);
         // From here until the record below is written, a crash leaves the outcome unknown: the
         // provider may have accepted the e-mail. SendGrid has no idempotency key, so this is the one
         // window where a duplicate can happen (resolved by the webhook's processed event, else by a
@@ -61,8 +61,7 @@ public sealed class EmailDispatcher(EmailStore store, IEmailSender sender, TimeP
                 record.ProviderMessageId = result.ProviderMessageId;
                 record.LastError = null;
                 // A stale ETag here means the webhook settled it first: either way it is sent.
-                await store.TryUpdateAsync(record, cancellationToken);
-                await store.MarkSettledAsync(emailId, cancellationToken);
+                await store.SettleAsync(record, cancellationToken);
                 logger.LogInformation("Sent e-mail {EmailId} ({Category})", emailId, record.Category);
                 return DeliveryOutcome.Sent;
 
@@ -70,8 +69,7 @@ public sealed class EmailDispatcher(EmailStore store, IEmailSender sender, TimeP
                 record.Status = EmailStatus.Failed;
                 record.SettledAt = time.GetUtcNow();
                 record.LastError = Truncate($"{result.HttpStatus}: {result.Detail}");
-                await store.TryUpdateAsync(record, cancellationToken);
-                await store.MarkSettledAsync(emailId, cancellationToken);
+                await store.SettleAsync(record, cancellationToken);
                 logger.LogError("Provider refused e-mail {EmailId} ({Category}) with {Status}: {Detail}", emailId, record.Category, result.HttpStatus, result.Detail);
                 return DeliveryOutcome.RejectedByProvider;
 
@@ -80,14 +78,14 @@ public sealed class EmailDispatcher(EmailStore store, IEmailSender sender, TimeP
                 record.Status = giveUp ? EmailStatus.Failed : EmailStatus.Pending;
                 record.SendingStartedAt = null;
                 record.LastError = Truncate($"{result.HttpStatus}: {result.Detail}");
-                await store.TryUpdateAsync(record, cancellationToken);
                 if (giveUp)
                 {
                     record.SettledAt = time.GetUtcNow();
-                    await store.MarkSettledAsync(emailId, cancellationToken);
+                    await store.SettleAsync(record, cancellationToken);
                     logger.LogError("Gave up e-mail {EmailId} after {Attempts} attempts: {Detail}", emailId, record.Attempts, result.Detail);
                     return DeliveryOutcome.RejectedByProvider;
                 }
+                await store.TryUpdateAsync(record, cancellationToken);
                 // Failing the invocation makes the host retry the queue message (then poison it; the
                 // pending row stays, so the sweeper queues it again later: it is never lost).
                 throw new EmailDeliveryException($"Provider answered {result.HttpStatus} for e-mail {emailId}: {result.Detail}");

@@ -37,7 +37,7 @@ public sealed class EmailEventReconciler(EmailStore store, TimeProvider time, IL
                     record.ProviderMessageId ??= e.ProviderMessageId;
                     if (await store.TryUpdateAsync(record, cancellationToken))
                     {
-                        await store.MarkSettledAsync(id, cancellationToken);
+                        await store.MarkSettledAsync(id, record.SettledAt, cancellationToken);
                         settled++;
                     }
                     break;

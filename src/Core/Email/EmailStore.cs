@@ -46,13 +46,19 @@ public sealed class EmailRecord : ITableEntity
     public string? MarkerTable { get; set; }
     public string? MarkerPartitionKey { get; set; }
     public string? MarkerRowKey { get; set; }
+
+    // The message as UTF-8 JSON when it fits in a table property; null when it is in the blob
+    // (a larger message, or one recorded before bodies were kept inline).
+    public byte[]? Body { get; set; }
 }
 
 // Key design:
 // - emails: PK = emailId, RK = "record": point reads by id from the queue message and the webhook.
 // - emailspending: PK = "pending", RK = emailId: only unsettled e-mails, so the sweeper reads one small partition.
 // - emailssettled: PK = settlement day (yyyyMMdd), RK = emailId: the retention purge drops whole old days.
-// - blob email-messages/<emailId>.json: the message itself (bodies and attachments stay out of queue messages).
+// - the message itself (bodies and attachments stay out of queue messages): inline in the record's Body
+//   when its JSON is at most InlineBodyLimit (one call fewer to record it, one fewer to send it), else
+//   blob email-messages/<emailId>.json.
 public sealed class EmailStore(StorageInitializer storage, TimeProvider time)
 {
     public const string RecordRowKey = "record";
@@ -61,6 +67,9 @@ public sealed class EmailStore(StorageInitializer storage, TimeProvider time)
     public const string PendingTable = "emailspending";
     public const string SettledTable = "emailssettled";
     public const string MessagesContainer = "email-messages";
+
+    // A table property holds at most 64 KiB of binary; the rest of the record stays well under the entity limit.
+    public const int InlineBodyLimit = 60 * 1024;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -79,9 +88,13 @@ public sealed class EmailStore(StorageInitializer storage, TimeProvider time)
         {
             return false;
         }
-        var container = await storage.ContainerAsync(MessagesContainer, cancellationToken);
-        await container.GetBlobClient(BlobName(emailId))
-            .UploadAsync(BinaryData.FromObjectAsJson(message, Json), overwrite: true, cancellationToken);
+        var body = JsonSerializer.SerializeToUtf8Bytes(message, Json);
+        var inline = body.Length <= InlineBodyLimit;
+        if (!inline)
+        {
+            var container = await storage.ContainerAsync(MessagesContainer, cancellationToken);
+            await container.GetBlobClient(BlobName(emailId)).UploadAsync(new BinaryData(body), overwrite: true, cancellationToken);
+        }
 
         var now = time.GetUtcNow();
         // Pending index first: if we crash after it, the sweeper finds a pending row with no record and drops it.
@@ -99,6 +112,7 @@ public sealed class EmailStore(StorageInitializer storage, TimeProvider time)
                 MarkerTable = marker?.Table,
                 MarkerPartitionKey = marker?.PartitionKey,
                 MarkerRowKey = marker?.RowKey,
+                Body = inline ? body : null,
             }, cancellationToken);
             return true;
         }
@@ -108,12 +122,18 @@ public sealed class EmailStore(StorageInitializer storage, TimeProvider time)
         }
     }
 
-    public async Task<EmailMessage> ReadMessageAsync(string emailId, CancellationToken cancellationToken = default)
+    public async Task<EmailMessage> ReadMessageAsync(EmailRecord record, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(record);
+        if (record.Body is { } inline)
+        {
+            return JsonSerializer.Deserialize<EmailMessage>(inline, Json)
+                ?? throw new InvalidOperationException($"E-mail {record.EmailId} has an empty inline body.");
+        }
         var container = await storage.ContainerAsync(MessagesContainer, cancellationToken);
-        var content = await container.GetBlobClient(BlobName(emailId)).DownloadContentAsync(cancellationToken);
+        var content = await container.GetBlobClient(BlobName(record.EmailId)).DownloadContentAsync(cancellationToken);
         return content.Value.Content.ToObjectFromJson<EmailMessage>(Json)
-            ?? throw new InvalidOperationException($"E-mail {emailId} has an empty body blob.");
+            ?? throw new InvalidOperationException($"E-mail {record.EmailId} has an empty body blob.");
     }
 
     // Optimistic concurrency: a stale ETag means another delivery of the same message got there first.
@@ -133,11 +153,31 @@ public sealed class EmailStore(StorageInitializer storage, TimeProvider time)
         }
     }
 
-    public async Task MarkSettledAsync(string emailId, CancellationToken cancellationToken = default)
+    // Writes a settled record (status and SettledAt set by the caller) and moves it from the pending to the
+    // settled index in two rounds: the record and the settled row together, then the pending row. A crash
+    // before the pending delete leaves the e-mail pending, where the sweeper finds it (and indexes it as
+    // settled if the record says so); the pending row never goes while the settled row may be missing.
+    // Returns false when the record's ETag was stale (another writer settled it first).
+    public async Task<bool> SettleAsync(EmailRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var updated = TryUpdateAsync(record, cancellationToken);
+        var indexed = IndexSettledAsync(record.EmailId, record.SettledAt, cancellationToken);
+        await Task.WhenAll(updated, indexed);
+        await DeletePendingAsync(record.EmailId, cancellationToken);
+        return await updated;
+    }
+
+    public async Task MarkSettledAsync(string emailId, DateTimeOffset? settledAt = null, CancellationToken cancellationToken = default)
+    {
+        await IndexSettledAsync(emailId, settledAt, cancellationToken);
+        await DeletePendingAsync(emailId, cancellationToken);
+    }
+
+    private async Task IndexSettledAsync(string emailId, DateTimeOffset? settledAt, CancellationToken cancellationToken)
     {
         var settled = await storage.TableAsync(SettledTable, cancellationToken);
-        await settled.UpsertEntityAsync(new TableEntity(Day(time.GetUtcNow()), emailId), TableUpdateMode.Replace, cancellationToken);
-        await DeletePendingAsync(emailId, cancellationToken);
+        await settled.UpsertEntityAsync(new TableEntity(Day(settledAt ?? time.GetUtcNow()), emailId), TableUpdateMode.Replace, cancellationToken);
     }
 
     public async Task DeletePendingAsync(string emailId, CancellationToken cancellationToken = default)
@@ -177,7 +217,8 @@ public sealed class EmailStore(StorageInitializer storage, TimeProvider time)
         return response.HasValue;
     }
 
-    // Deletes the bodies and records of e-mails settled before the cutoff day; returns how many.
+    // Deletes the bodies and records of e-mails settled before the cutoff day; returns how many. The blob
+    // delete is kept for every e-mail: larger and older records have their body there.
     public async Task<int> PurgeSettledBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default)
     {
         var settled = await storage.TableAsync(SettledTable, cancellationToken);

@@ -24,9 +24,17 @@ public sealed class PendingEmailSweeper(EmailStore store, EmailOutbox outbox, Ti
                 continue;
             }
             var record = await store.GetAsync(row.RowKey, cancellationToken);
-            if (record is null || EmailStatus.IsSettled(record.Status))
+            if (record is null)
             {
                 await store.DeletePendingAsync(row.RowKey, cancellationToken);
+                cleared++;
+                continue;
+            }
+            if (EmailStatus.IsSettled(record.Status))
+            {
+                // Settled but still pending: a settle interrupted before its pending delete. Index it as
+                // settled too (the index write may be what failed), or retention would never purge it.
+                await store.MarkSettledAsync(record.EmailId, record.SettledAt, cancellationToken);
                 cleared++;
                 continue;
             }
@@ -41,8 +49,7 @@ public sealed class PendingEmailSweeper(EmailStore store, EmailOutbox outbox, Ti
                 {
                     record.Status = EmailStatus.Abandoned;
                     record.SettledAt = now;
-                    await store.TryUpdateAsync(record, cancellationToken);
-                    await store.MarkSettledAsync(record.EmailId, cancellationToken);
+                    await store.SettleAsync(record, cancellationToken);
                     abandoned++;
                 }
                 continue;

@@ -75,13 +75,13 @@ internal sealed class QueueListener : IDisposable
                     await Queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
                     _created = true;
                 }
-                // Like the host: fetch again only when the in-flight count drops to newBatchThreshold.
+                // Like the host's QueueListener: fetch a whole batchSize again as soon as the in-flight count
+                // drops to newBatchThreshold, so up to batchSize + newBatchThreshold messages run at once.
                 while (Volatile.Read(ref _inFlight) > _settings.NewBatchThreshold)
                 {
                     await _slotFreed.WaitAsync(cancellationToken);
                 }
-                var want = Math.Max(1, _settings.BatchSize - Volatile.Read(ref _inFlight));
-                var messages = (await Queue.ReceiveMessagesAsync(want, RunningVisibility, cancellationToken)).Value;
+                var messages = (await Queue.ReceiveMessagesAsync(_settings.BatchSize, RunningVisibility, cancellationToken)).Value;
                 if (messages.Length == 0)
                 {
                     await Task.Delay(delay, _time, cancellationToken);

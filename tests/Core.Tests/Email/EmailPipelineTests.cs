@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Azure.Data.Tables;
 using Microstructures.Core.Email;
 using Microstructures.TestSupport;
 using Moq;
@@ -179,5 +181,99 @@ public sealed class EmailPipelineTests(Azurite azurite) : IClassFixture<Azurite>
         Assert.Equal(0, early.Purged);
         Assert.True(late.Purged >= 1);
         Assert.Null(await h.Store.GetAsync(id));
+    }
+    [Fact]
+    public async Task ASmallMessageIsKeptInItsRecordAndSentIntact()
+    {
+        using var h = new EmailHarness(azurite);
+        var message = EmailHarness.Message();
+        var id = await h.Outbox.SendAsync(message);
+
+        var record = (await h.Store.GetAsync(id))!;
+        var outcome = await h.Dispatcher.DeliverAsync(id);
+
+        Assert.NotNull(record.Body);
+        Assert.False(await (await h.Storage.ContainerAsync(EmailStore.MessagesContainer)).GetBlobClient(id + ".json").ExistsAsync());
+        Assert.Equal(DeliveryOutcome.Sent, outcome);
+        AssertSentAsRecorded(h, id, message);
+    }
+
+    [Fact]
+    public async Task AMessageTooLargeForTheRecordGoesToABlobIsSentIntactAndPurged()
+    {
+        using var h = new EmailHarness(azurite);
+        var message = EmailHarness.Message() with
+        {
+            Attachments = [new EmailAttachment("programme.pdf", "application/pdf", Enumerable.Range(0, EmailStore.InlineBodyLimit).Select(i => (byte)i).ToArray())],
+        };
+        var id = await h.Outbox.SendAsync(message);
+        var blob = (await h.Storage.ContainerAsync(EmailStore.MessagesContainer)).GetBlobClient(id + ".json");
+
+        Assert.Null((await h.Store.GetAsync(id))!.Body);
+        Assert.True(await blob.ExistsAsync());
+        Assert.Equal(DeliveryOutcome.Sent, await h.Dispatcher.DeliverAsync(id));
+        AssertSentAsRecorded(h, id, message);
+
+        await h.QueuedEmailIdsAsync();
+        h.Time.Advance(TimeSpan.FromDays(92));
+        await h.Sweeper.SweepAsync();
+        Assert.Null(await h.Store.GetAsync(id));
+        Assert.False(await blob.ExistsAsync());
+    }
+
+    [Fact]
+    public async Task AnEmailRecordedBeforeBodiesWereInlineIsStillSent()
+    {
+        using var h = new EmailHarness(azurite);
+        var message = EmailHarness.Message();
+        var id = EmailOutbox.NewId();
+        // What the previous version wrote: the body blob, the pending row, a record without Body.
+        await (await h.Storage.ContainerAsync(EmailStore.MessagesContainer)).GetBlobClient(id + ".json")
+            .UploadAsync(BinaryData.FromObjectAsJson(message, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+        await (await h.Storage.TableAsync(EmailStore.PendingTable)).AddEntityAsync(new TableEntity(EmailStore.PendingPartition, id) { ["CreatedAt"] = h.Time.GetUtcNow() });
+        await (await h.Storage.TableAsync(EmailStore.EmailsTable)).AddEntityAsync(new TableEntity(id, EmailStore.RecordRowKey)
+        {
+            ["Status"] = EmailStatus.Pending,
+            ["Category"] = message.Category,
+            ["CreatedAt"] = h.Time.GetUtcNow(),
+            ["Attempts"] = 0,
+        });
+
+        Assert.Equal(DeliveryOutcome.Sent, await h.Dispatcher.DeliverAsync(id));
+        AssertSentAsRecorded(h, id, message);
+        Assert.Empty(await h.Store.ListPendingAsync());
+    }
+
+    [Fact]
+    public async Task ASettleInterruptedBeforeItsIndexIsRepairedByTheSweeperAndStillPurged()
+    {
+        using var h = new EmailHarness(azurite);
+        var id = await h.Outbox.SendAsync(EmailHarness.Message());
+        await h.QueuedEmailIdsAsync();
+        // The record says sent, but the process died before the settled index row and the pending delete.
+        var record = (await h.Store.GetAsync(id))!;
+        record.Status = EmailStatus.Sent;
+        record.SettledAt = h.Time.GetUtcNow();
+        Assert.True(await h.Store.TryUpdateAsync(record));
+
+        h.Time.Advance(TimeSpan.FromMinutes(5));
+        var sweep = await h.Sweeper.SweepAsync();
+        h.Time.Advance(TimeSpan.FromDays(92));
+        var late = await h.Sweeper.SweepAsync();
+
+        Assert.Equal(1, sweep.Cleared);
+        Assert.Empty(await h.Store.ListPendingAsync());
+        Assert.Equal(1, late.Purged);
+        Assert.Null(await h.Store.GetAsync(id));
+        Assert.Equal(0, h.SendCount(id));
+    }
+
+    private static void AssertSentAsRecorded(EmailHarness h, string id, EmailMessage expected)
+    {
+        var sent = (EmailMessage)Assert.Single(h.Sender.Invocations, i => (string)i.Arguments[0] == id).Arguments[1];
+        Assert.Equal(expected.To, sent.To);
+        Assert.Equal(expected.Subject, sent.Subject);
+        Assert.Equal(expected.Html, sent.Html);
+        Assert.Equal(expected.Attachments.Select(a => (a.FileName, Convert.ToBase64String(a.Content))), sent.Attachments.Select(a => (a.FileName, Convert.ToBase64String(a.Content))));
     }
 }

@@ -135,21 +135,22 @@ public sealed class QueueTriggerTests(Azurite azurite) : IClassFixture<Azurite>
     }
 
     [Fact]
-    public async Task MessagesOfOneQueueRunConcurrentlyUpToBatchSize()
+    public async Task MessagesOfOneQueueRunConcurrentlyUpToBatchSizePlusNewBatchThreshold()
     {
         var queueName = TestScriptRoot.UniqueQueueName("batch");
         await Queue(queueName).CreateAsync();
-        for (var i = 0; i < 5; i++)
+        for (var i = 0; i < 7; i++)
         {
             await Queue(queueName).SendMessageAsync($"m{i}");
         }
-        await using var root = new TestScriptRoot(azurite.ConnectionString, new JsonObject { ["batchSize"] = 2 });
+        // Like the host: a batch of 2, and with 2 or fewer running another whole batch, so 4 at most.
+        await using var root = new TestScriptRoot(azurite.ConnectionString, new JsonObject { ["batchSize"] = 2, ["newBatchThreshold"] = 2 });
         root.AddQueueFunction("SlowCompute", queueName);
         await root.StartAsync();
 
-        var invocations = await Eventually.UntilAsync(() => root.InvocationsAsync("SlowCompute"), l => l.Count == 5, "five invocations");
+        var invocations = await Eventually.UntilAsync(() => root.InvocationsAsync("SlowCompute"), l => l.Count == 7, "seven invocations");
         var concurrency = invocations.Select(i => (int)i["concurrent"]!).ToList();
-        Assert.Equal(2, concurrency.Max());
+        Assert.Equal(4, concurrency.Max());
         await Eventually.UntilAsync(async () => (await Queue(queueName).GetPropertiesAsync()).Value.ApproximateMessagesCount, n => n == 0, "all deleted");
     }
 

@@ -166,6 +166,24 @@ public sealed class EmailSinkTests(Azurite azurite) : IClassFixture<Azurite>
         Assert.Equal(HttpStatusCode.Accepted, (await root.Client.PostAsJsonAsync("/v3/mail/send", Mail(new JsonArray(To(Unique("f2"), "F"))))).StatusCode);
     }
 
+    [Fact]
+    public async Task OutboxDeletedWhileRunningIsCreatedAgainByTheNextSend()
+    {
+        var storage = azurite.IsolatedConnectionString();
+        await using var root = new TestScriptRoot(storage);
+        await root.StartAsync();
+        root.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "SG.test-key");
+        var (first, second) = (Unique("first"), Unique("second"));
+        Assert.Equal(HttpStatusCode.Accepted, (await root.Client.PostAsJsonAsync("/v3/mail/send", Mail(new JsonArray(To(first, "A"))))).StatusCode);
+
+        await new Azure.Storage.Blobs.BlobServiceClient(storage).DeleteBlobContainerAsync("outbox");
+        var response = await root.Client.PostAsJsonAsync("/v3/mail/send", Mail(new JsonArray(To(second, "B"))));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Single(await OutboxAsync(root, "?to=" + Uri.EscapeDataString(second)));
+        Assert.Empty(await OutboxAsync(root, "?to=" + Uri.EscapeDataString(first)));
+    }
+
     private static JsonObject Without(JsonObject mail, string property)
     {
         mail.Remove(property);

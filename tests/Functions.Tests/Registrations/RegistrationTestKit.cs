@@ -65,7 +65,7 @@ internal static class RegistrationTestKit
         var found = new List<(EmailRecord, EmailMessage)>();
         await foreach (var record in table.QueryAsync<EmailRecord>())
         {
-            var message = await store.ReadMessageAsync(record.EmailId);
+            var message = await store.ReadMessageAsync(record);
             if (message.To == address)
             {
                 found.Add((record, message));
