@@ -83,11 +83,7 @@ public sealed class StaffPagesInBrowserTests(Azurite azurite, Browser browser) :
             Assert.True((await staff.PostAsJsonAsync("/api/manage/networks", new { id = "edit-rms", name = "RMS Édition", carryingAssociation = "Asso", regionId = "edit-region", administrativeCoordinatorEmail = "coordination@example.org", medicalCoordinatorEmail = "medecin@example.org" })).IsSuccessStatusCode);
             Assert.True((await staff.PostAsJsonAsync("/api/manage/microstructures", new { id = "edit-ms", networkId = "edit-rms", name = "Cabinet Ancien Nom", town = "Metz", postcode = "57000", practiceType = "cabinet", contactEmails = OneContact, openedOn = "2022-01-01" })).IsSuccessStatusCode);
         }
-        var page = await browser.NewPageAsync();
-        page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
-        await page.GotoAsync(new Uri(app.BaseUrl, "api/manage").ToString());
-        await page.GetByLabel("Clé d'accès de l'équipe").FillAsync(KestrelApp.StaffKey);
-        await page.GetByLabel("Clé d'accès de l'équipe").PressAsync("Enter");
+        var page = await OpenStaffHomeAsync(app);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Modifier Cabinet Ancien Nom" }).ClickAsync();
         await Assertions.Expect(page.Locator("#ms-name")).ToHaveValueAsync("Cabinet Ancien Nom");
@@ -118,10 +114,7 @@ public sealed class StaffPagesInBrowserTests(Azurite azurite, Browser browser) :
     {
         await using var app = new KestrelApp(azurite);
         app.StartServer();
-        var page = await browser.NewPageAsync();
-        await page.GotoAsync(new Uri(app.BaseUrl, "api/manage").ToString());
-        await page.GetByLabel("Clé d'accès de l'équipe").FillAsync(KestrelApp.StaffKey);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Continuer" }).ClickAsync();
+        var page = await OpenStaffHomeAsync(app);
 
         await page.Locator("#region-name").FillAsync("Région des Essais");
         await page.Locator("#region-id").FillAsync("Mauvais ID!");
@@ -138,5 +131,16 @@ public sealed class StaffPagesInBrowserTests(Azurite azurite, Browser browser) :
         await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer la région" }).ClickAsync();
         await Assertions.Expect(page.Locator("#staff-message")).ToContainTextAsync("region-des-essais");
         Assert.Equal(0, await page.Locator("#region-form .field-error").CountAsync());
+    }
+
+    // The staff home with the key typed, confirmation dialogs accepted.
+    private async Task<IPage> OpenStaffHomeAsync(KestrelApp app)
+    {
+        var page = await browser.NewPageAsync();
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+        await page.GotoAsync(new Uri(app.BaseUrl, "api/manage").ToString());
+        await page.GetByLabel("Clé d'accès de l'équipe").FillAsync(KestrelApp.StaffKey);
+        await page.GetByLabel("Clé d'accès de l'équipe").PressAsync("Enter");
+        return page;
     }
 }
