@@ -47,12 +47,14 @@ export async function api(path, options = {}) {
 // A problem+json answer turned into French text, each field named (by its label when `inputFor`
 // finds the field's input on the page).
 export async function problemText(response, inputFor = () => null) {
-  try {
-    const problem = await response.clone().json();
-    const parts = [problem.title || "Erreur", problem.detail || ""];
-    for (const [field, messages] of Object.entries(problem.errors || {})) parts.push(fieldName(field, inputFor) + " : " + messages.join(" "));
-    return parts.filter(Boolean).join(" — ");
-  } catch { return "Erreur " + response.status; }
+  return problemMessage(await response.json().catch(() => null), response.status, inputFor);
+}
+
+function problemMessage(problem, status, inputFor) {
+  if (!problem || typeof problem !== "object") return "Erreur " + status;
+  const parts = [problem.title || "Erreur", problem.detail || ""];
+  for (const [field, messages] of Object.entries(problem.errors || {})) parts.push(fieldName(field, inputFor) + " : " + messages.join(" "));
+  return parts.filter(Boolean).join(" — ");
 }
 
 function fieldName(field, inputFor) {
@@ -65,9 +67,10 @@ function fieldName(field, inputFor) {
 // are cleared first.
 export async function showProblem(response, form, inputFor) {
   clearFieldErrors(form);
-  const problem = response.status === 400 ? await response.clone().json().catch(() => null) : null;
+  // The body is read once, for the fields (a 400 only) and for the message.
+  const problem = await response.json().catch(() => null);
   let first = null;
-  for (const [field, messages] of Object.entries(problem?.errors || {})) {
+  for (const [field, messages] of Object.entries(response.status === 400 ? problem?.errors || {} : {})) {
     const input = inputFor(field);
     if (!input) continue;
     const error = Object.assign(document.createElement("p"), { className: "field-error", id: input.id + "-error" });
@@ -77,7 +80,7 @@ export async function showProblem(response, form, inputFor) {
     describedBy(input, error.id, true);
     first ??= input;
   }
-  showMessage(await problemText(response, inputFor), "danger");
+  showMessage(problemMessage(problem, response.status, inputFor), "danger");
   first?.focus();
 }
 
