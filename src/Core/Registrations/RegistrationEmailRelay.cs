@@ -81,22 +81,19 @@ public sealed class RegistrationEmailRelay(
         var missing = message.RegistrationIds.Except(committed.Select(r => r.RegistrationId), StringComparer.Ordinal).ToList();
 
         var relayed = await RecordAndQueueAsync(evt, committed, cancellationToken);
-        var givenUp = 0;
-        if (missing.Count > 0)
+        if (missing.Count == 0)
         {
-            if (message.Attempt < MaxAttempts)
-            {
-                await SendAsync(message with { RegistrationIds = missing, Attempt = message.Attempt + 1 }, Backoff[message.Attempt - 1], cancellationToken);
-            }
-            else
-            {
-                // A duplicate address answered with the existing registration, or a batch that failed:
-                // the caller was told, no seat was taken, no e-mail is owed.
-                givenUp = missing.Count;
-                logger.LogInformation("{Count} registrations for {EventId} never committed: no first e-mail", missing.Count, message.EventId);
-            }
+            return new RelayReport(relayed, 0, 0);
         }
-        return new RelayReport(relayed, message.Attempt < MaxAttempts ? missing.Count : 0, givenUp);
+        if (message.Attempt < MaxAttempts)
+        {
+            await SendAsync(message with { RegistrationIds = missing, Attempt = message.Attempt + 1 }, Backoff[message.Attempt - 1], cancellationToken);
+            return new RelayReport(relayed, missing.Count, 0);
+        }
+        // A duplicate address answered with the existing registration, or a batch that failed: the
+        // caller was told, no seat was taken, no e-mail is owed.
+        logger.LogInformation("{Count} registrations for {EventId} never committed: no first e-mail", missing.Count, message.EventId);
+        return new RelayReport(relayed, 0, missing.Count);
     }
 
     // Catch-up for lost relay messages: events whose registrations are open or closed less than two
