@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microstructures.Core.Email;
 using Microstructures.Core.Registrations;
@@ -74,45 +76,33 @@ internal static class RegistrationTestKit
         return found;
     }
 
-    public static async Task<int> RelayFirstEmailsAsync(FunctionAppFactory factory)
+    public static async Task RelayFirstEmailsAsync(FunctionAppFactory factory)
     {
-        var storage = factory.Services.GetRequiredService<StorageInitializer>();
         var relay = factory.Services.GetRequiredService<RegistrationEmailRelay>();
-        var queue = await storage.QueueAsync(RegistrationEmailRelay.QueueName);
-        var handled = 0;
-        while (true)
+        var (queue, messages) = await ReceiveAllAsync(factory, RegistrationEmailRelay.QueueName);
+        foreach (var message in messages)
         {
-            var batch = (await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5))).Value;
-            if (batch.Length == 0)
-            {
-                return handled;
-            }
-            foreach (var message in batch)
-            {
-                await relay.RelayAsync(RegistrationEmailRelay.Parse(message.Body.ToString())!);
-                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
-                handled++;
-            }
+            await relay.RelayAsync(RegistrationEmailRelay.Parse(message.Body.ToString())!);
+            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
         }
     }
 
     public static async Task<HashSet<string>> QueuedEmailIdsAsync(FunctionAppFactory factory)
     {
-        var storage = factory.Services.GetRequiredService<StorageInitializer>();
-        var queue = await storage.QueueAsync(EmailOutbox.QueueName);
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        while (true)
+        var (_, messages) = await ReceiveAllAsync(factory, EmailOutbox.QueueName);
+        return messages.Select(m => EmailOutbox.ParseQueueMessage(m.Body.ToString())!.EmailId).ToHashSet(StringComparer.Ordinal);
+    }
+
+    // Every visible message of a queue, received (invisible for five minutes, not deleted).
+    private static async Task<(QueueClient Queue, List<QueueMessage> Messages)> ReceiveAllAsync(FunctionAppFactory factory, string queueName)
+    {
+        var queue = await factory.Services.GetRequiredService<StorageInitializer>().QueueAsync(queueName);
+        var messages = new List<QueueMessage>();
+        while ((await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5))).Value is { Length: > 0 } batch)
         {
-            var batch = (await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5))).Value;
-            if (batch.Length == 0)
-            {
-                return ids;
-            }
-            foreach (var message in batch)
-            {
-                ids.Add(EmailOutbox.ParseQueueMessage(message.Body.ToString())!.EmailId);
-            }
+            messages.AddRange(batch);
         }
+        return (queue, messages);
     }
 
     public static string PathOf(JsonElement body) => new Uri(body.GetProperty("manageUrl").GetString()!).PathAndQuery;
