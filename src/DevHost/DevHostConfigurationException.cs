@@ -1,6 +1,7 @@
 namespace Microstructures.DevHost;
 
-// A configuration error the user must fix in a file: the message names the file and the field.
+// A configuration error the user must fix: the message names the file, the function when there is
+// one, and the field.
 public sealed class DevHostConfigurationException : Exception
 {
     public DevHostConfigurationException()
@@ -24,7 +25,18 @@ public sealed class DevHostConfigurationException : Exception
         Field = field;
     }
 
+    // A function's binding: "<file>: function '<Name>': <field>: <problem>".
+    public DevHostConfigurationException(string filePath, string functionName, string field, string problem, Exception? innerException = null)
+        : base($"{filePath}: function '{functionName}': {field}: {problem}", innerException)
+    {
+        FilePath = filePath;
+        FunctionName = functionName;
+        Field = field;
+    }
+
     public string? FilePath { get; }
+
+    public string? FunctionName { get; }
 
     public string? Field { get; }
 }

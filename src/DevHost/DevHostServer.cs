@@ -5,21 +5,25 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microstructures.DevHost.Admin;
 using Microstructures.DevHost.Configuration;
-using Microstructures.DevHost.Handler;
 using Microstructures.DevHost.Http;
 using Microstructures.DevHost.Pages;
 using Microstructures.DevHost.Queues;
 using Microstructures.DevHost.Sink;
 using Microstructures.DevHost.Timers;
+using Microstructures.DevHost.Worker;
 
 namespace Microstructures.DevHost;
 
-// A local stand-in for the Azure Functions host driving a custom handler (development and tests only).
+// The local Functions host for the .NET isolated worker (development and tests only): it starts the
+// worker as the host does, drives it over the host <-> worker gRPC protocol, forwards HTTP to it and
+// triggers its queue and timer functions with the host's semantics.
 public sealed class DevHostServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly HandlerProcess _handler;
-    private readonly HttpClient _client;
+    private readonly GrpcServer _grpc;
+    private readonly ProcessLauncher _launcher;
+    private readonly WorkerSupervisor _workers;
+    private readonly HttpMessageInvoker _invoker;
     private readonly DevHostState _state;
     private readonly List<Task> _background;
     private readonly ILoggerFactory? _ownedLoggerFactory;
@@ -27,22 +31,36 @@ public sealed class DevHostServer : IAsyncDisposable
     private int _disposed;
 
     private DevHostServer(
-        WebApplication app, HandlerProcess handler, HttpClient client, DevHostState state, List<Task> background,
-        ILoggerFactory? ownedLoggerFactory, ILogger logger, Uri baseUrl)
+        WebApplication app, GrpcServer grpc, ProcessLauncher launcher, WorkerSupervisor workers, HttpMessageInvoker invoker,
+        DevHostState state, List<Task> background, ILoggerFactory? ownedLoggerFactory, ILogger logger, Uri baseUrl)
     {
         _app = app;
-        _handler = handler;
-        _client = client;
+        _grpc = grpc;
+        _launcher = launcher;
+        _workers = workers;
+        _invoker = invoker;
         _state = state;
         _background = background;
         _ownedLoggerFactory = ownedLoggerFactory;
         _logger = logger;
         BaseUrl = baseUrl;
+        Functions = state.Functions.Select(f => new DevHostFunction(
+            f.Name, f.Kind.ToString().ToLowerInvariant(), f.RouteText, f.Methods?.Order(StringComparer.OrdinalIgnoreCase).ToArray(),
+            f.QueueName, f.ScheduleText)).ToList();
     }
 
     public Uri BaseUrl { get; }
 
-    internal Uri HandlerBaseUrl => _handler.BaseUrl;
+    // The functions loaded into the worker (disabled ones excluded).
+    public IReadOnlyList<DevHostFunction> Functions { get; }
+
+    // The worker process's id; null while it restarts or after it stopped for good.
+    public int? WorkerProcessId => _workers.ProcessId;
+
+    internal string WorkerState => _workers.State;
+
+    // Completes when the worker failed too often to be restarted again (the real host stops then).
+    internal Task WorkerGaveUp => _workers.GaveUp;
 
     public static async Task<DevHostServer> StartAsync(DevHostOptions options, CancellationToken cancellationToken = default)
     {
@@ -54,10 +72,11 @@ public sealed class DevHostServer : IAsyncDisposable
         }
         var settings = LocalSettings.Load(options);
         var host = HostConfig.Load(scriptRoot, options.MaxPollingInterval);
-        var functions = FunctionLoader.Load(scriptRoot, settings, options.TimeProvider);
+        var workerConfig = WorkerConfig.Load(scriptRoot);
+        var executable = WorkerLaunch.Validate(workerConfig, settings);
         var storage = settings.Get(LocalSettings.StorageSetting)
             ?? throw new DevHostConfigurationException(settings.Path, "Values." + LocalSettings.StorageSetting, "is required (e.g. UseDevelopmentStorage=true)");
-        var blobs = CreateClient(() => new BlobServiceClient(storage), settings.Path, LocalSettings.StorageSetting);
+        var blobs = CreateClient(() => new BlobServiceClient(storage), settings.Path, "Values." + LocalSettings.StorageSetting);
         var hostId = settings.Get("AzureFunctionsWebHost__hostid") ?? "devhost";
 
         var ownedLoggerFactory = options.LoggerFactory is null
@@ -67,31 +86,46 @@ public sealed class DevHostServer : IAsyncDisposable
                     c.SingleLine = true;
                     c.TimestampFormat = "HH:mm:ss.fff ";
                 })
+                .SetMinimumLevel(LogLevel.Information)
+                .AddFilter(RpcLogWriter.LoggerCategory, LogLevel.Trace)
                 .AddFilter("Microsoft", LogLevel.Warning)
+                .AddFilter("Grpc", LogLevel.Warning)
+                .AddFilter("Yarp", LogLevel.Warning)
                 .AddFilter("System.Net.Http", LogLevel.Warning))
             : null;
         var loggerFactory = options.LoggerFactory ?? ownedLoggerFactory!;
         var logger = loggerFactory.CreateLogger("Microstructures.DevHost");
 
-        // One client for every call to the handler, as the host does (DefaultHttpWorkerService's
-        // `new HttpClient()`): it FOLLOWS redirects, so a handler's 302 never reaches the caller (the
-        // host's client fetches the Location itself; azure-functions-host#7860). No proxy, no cookies.
-        var client = new HttpClient(new SocketsHttpHandler
-        {
-            AllowAutoRedirect = true,
-            UseCookies = false,
-            UseProxy = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-        })
-        { Timeout = Timeout.InfiniteTimeSpan };
-
-        HandlerProcess? handler = null;
+        var launcher = new ProcessLauncher();
+        GrpcServer? grpc = null;
+        WorkerSupervisor? workers = null;
+        WebApplication? app = null;
+        var invoker = FunctionHttpHandler.CreateInvoker(loggerFactory.CreateLogger("Microstructures.DevHost.Http"));
+        var functionsReady = new TaskCompletionSource<IReadOnlyList<FunctionDefinition>>(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
-            handler = await HandlerProcess.StartAsync(host, scriptRoot, settings, client, loggerFactory.CreateLogger("Microstructures.DevHost.Handler"), cancellationToken);
-            var handlerProcess = handler;
-            var invoker = new HandlerInvoker(client, () => handlerProcess.BaseUrl, host.FunctionTimeout, loggerFactory);
+            grpc = await GrpcServer.StartAsync(loggerFactory, cancellationToken);
+            workers = new WorkerSupervisor(grpc, launcher, new RpcLogWriter(settings, loggerFactory), options.WorkerRestartInterval, loggerFactory);
+            var state = new DevHostState(hostId, workers);
+            var handler = new FunctionHttpHandler(workers, invoker, host.FunctionTimeout, FunctionHttpHandler.BodySizeLimit(settings),
+                string.Equals(settings.Get("AzureWebJobsDisableHomepage"), "true", StringComparison.OrdinalIgnoreCase),
+                functionsReady.Task, loggerFactory.CreateLogger("Microstructures.DevHost.Http"));
+            app = BuildApp(options, state, blobs, handler, loggerFactory);
+            // Listening first: the worker's environment names the DevHost's address (WEBSITE_HOSTNAME).
+            await app.StartAsync(cancellationToken);
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            var baseUrl = new Uri($"http://127.0.0.1:{new Uri(address).Port}/");
+
+            var launch = WorkerLaunch.Create(scriptRoot, workerConfig, executable, settings, baseUrl);
+            var (worker, metadata) = await workers.StartAsync(launch, cancellationToken);
+            var indexed = metadata.UseDefaultMetadataIndexing ? FunctionIndex.ReadMetadataFile(scriptRoot) : metadata.FunctionMetadataResults;
+            var functions = FunctionIndex.Build(indexed, scriptRoot, host.RoutePrefix, settings, options.TimeProvider);
+            if (worker.HttpUri is null && functions.FirstOrDefault(f => f.Kind == TriggerKind.Http) is { } http)
+            {
+                throw new DevHostConfigurationException(Path.Combine(scriptRoot, FunctionIndex.MetadataFileName), http.Name, "bindings",
+                    "an HTTP function needs the worker's ASP.NET Core integration (ConfigureFunctionsWebApplication): the worker announced no HttpUri");
+            }
+            await workers.LoadAsync(worker, functions, cancellationToken);
 
             var queueServices = new Dictionary<string, QueueServiceClient>(StringComparer.OrdinalIgnoreCase);
             var listeners = new List<QueueListener>();
@@ -101,23 +135,18 @@ public sealed class DevHostServer : IAsyncDisposable
                 if (!queueServices.TryGetValue(setting, out var service))
                 {
                     var connection = settings.Get(setting)!;
-                    service = CreateClient(() => new QueueServiceClient(connection), function.FilePath, "connection (" + setting + ")");
+                    service = CreateClient(() => new QueueServiceClient(connection), settings.Path, "Values." + setting);
                     queueServices[setting] = service;
                 }
-                listeners.Add(new QueueListener(function, service, host.Queues, invoker, options.SingleEncoded, options.TimeProvider,
+                listeners.Add(new QueueListener(function, service, host.Queues, workers, host.FunctionTimeout, options.TimeProvider,
                     loggerFactory.CreateLogger("Microstructures.DevHost.Queues")));
             }
             var statusStore = new TimerStatusStore(blobs, hostId);
             var timers = functions.Where(f => f.Kind == TriggerKind.Timer)
-                .Select(f => new TimerRunner(f, statusStore, invoker, options.TimeProvider, loggerFactory.CreateLogger("Microstructures.DevHost.Timers")))
+                .Select(f => new TimerRunner(f, statusStore, workers, host.FunctionTimeout, options.TimeProvider, loggerFactory.CreateLogger("Microstructures.DevHost.Timers")))
                 .ToList();
-            var state = new DevHostState(functions, listeners, timers, hostId);
-
-            var app = BuildApp(options, host, functions, client, handlerProcess, state, blobs, loggerFactory);
-            await app.StartAsync(cancellationToken);
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            var port = new Uri(address).Port;
-            var baseUrl = new Uri($"http://127.0.0.1:{port}/");
+            state.Initialize(functions, listeners, timers);
+            functionsReady.SetResult(functions);
 
             await Task.WhenAll(listeners.Select(l => l.TryCreateQueueAsync(cancellationToken)));
             var background = new List<Task>();
@@ -136,26 +165,36 @@ public sealed class DevHostServer : IAsyncDisposable
                 baseUrl, functions.Count, string.Join(", ", functions.Select(f => f.Name)));
             foreach (var function in functions.Where(f => f.Kind == TriggerKind.Http))
             {
-                logger.LogInformation("  {Function}: [{Methods}] {BaseUrl}{Prefix}/{Route}", function.Name,
-                    function.Methods is null ? "ANY" : string.Join(",", function.Methods), baseUrl, host.RoutePrefix, function.Route!.Text.TrimStart('/'));
+                logger.LogInformation("  {Function}: [{Methods}] {BaseUrl}{Route}", function.Name,
+                    function.Methods is null ? "ANY" : string.Join(",", function.Methods), baseUrl,
+                    (host.RoutePrefix.Length == 0 ? "" : host.RoutePrefix + "/") + function.RouteText!.TrimStart('/'));
             }
-            return new DevHostServer(app, handler, client, state, background, ownedLoggerFactory, logger, baseUrl);
+            return new DevHostServer(app, grpc, launcher, workers, invoker, state, background, ownedLoggerFactory, logger, baseUrl);
         }
         catch
         {
-            if (handler is not null)
+            functionsReady.TrySetException(new InvalidOperationException("the DevHost did not start"));
+            if (app is not null)
             {
-                await handler.DisposeAsync();
+                await app.StopAsync(CancellationToken.None);
+                await app.DisposeAsync();
             }
-            client.Dispose();
+            if (workers is not null)
+            {
+                await workers.DisposeAsync();
+            }
+            if (grpc is not null)
+            {
+                await grpc.DisposeAsync();
+            }
+            launcher.Dispose();
+            invoker.Dispose();
             ownedLoggerFactory?.Dispose();
             throw;
         }
     }
 
-    private static WebApplication BuildApp(
-        DevHostOptions options, HostConfig host, IReadOnlyList<FunctionDefinition> functions, HttpClient client,
-        HandlerProcess handler, DevHostState state, BlobServiceClient blobs, ILoggerFactory loggerFactory)
+    private static WebApplication BuildApp(DevHostOptions options, DevHostState state, BlobServiceClient blobs, FunctionHttpHandler handler, ILoggerFactory loggerFactory)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -168,23 +207,23 @@ public sealed class DevHostServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Loopback, options.Port);
-            // The Functions host accepts request bodies up to 100 MB.
-            kestrel.Limits.MaxRequestBodySize = 100L * 1024 * 1024;
+            // The host's Kestrel limit; function requests get theirs per request (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT).
+            kestrel.Limits.MaxRequestBodySize = FunctionHttpHandler.DefaultBodySizeLimit;
             kestrel.AddServerHeader = false;
         });
+        builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton(state);
         builder.Services.AddSingleton(options.TimeProvider);
         builder.Services.AddSingleton(new OutboxStore(blobs));
         builder.Services.AddSingleton<SinkFaults>();
-        var forwarder = new HttpForwarder(functions, host.RoutePrefix, client, () => handler.BaseUrl, host.FunctionTimeout,
-            loggerFactory.CreateLogger("Microstructures.DevHost.Http"));
 
         var app = builder.Build();
+        handler.Forwarder = app.Services.GetRequiredService<Yarp.ReverseProxy.Forwarder.IHttpForwarder>();
+        // The DevHost's own routes win over functions, as the host's admin routes do.
         app.MapAdmin();
         app.MapSink();
         app.MapPages();
-        // Everything else goes through the host's forwarding rules (404 unless a function.json matches).
-        app.MapFallback("{**path}", forwarder.ForwardAsync);
+        app.MapFallback("{**path}", handler.HandleAsync);
         return app;
     }
 
@@ -209,7 +248,7 @@ public sealed class DevHostServer : IAsyncDisposable
         await _state.Stopping.CancelAsync();
         try
         {
-            // Listeners settle their in-flight messages (visible again) before the handler goes away.
+            // Listeners settle their in-flight messages (visible again) before the worker goes away.
             await Task.WhenAll(_background.Concat(_state.PendingRuns())).WaitAsync(TimeSpan.FromSeconds(15));
         }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException or Azure.RequestFailedException or HttpRequestException)
@@ -221,8 +260,10 @@ public sealed class DevHostServer : IAsyncDisposable
             await _app.StopAsync(stop.Token);
         }
         await _app.DisposeAsync();
-        await _handler.DisposeAsync();
-        _client.Dispose();
+        await _workers.DisposeAsync();
+        await _grpc.DisposeAsync();
+        _launcher.Dispose();
+        _invoker.Dispose();
         _state.Stopping.Dispose();
         foreach (var listener in _state.Queues)
         {

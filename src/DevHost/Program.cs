@@ -4,11 +4,10 @@ using Microstructures.DevHost;
 
 const string Usage = """
     Usage: Microstructures.DevHost [options]
-      --script-root DIR              folder with host.json, <Function>/function.json and the handler (default: current folder)
+      --script-root DIR              the isolated worker's build output folder: worker.config.json, functions.metadata, host.json (default: current folder)
       --settings FILE                local.settings.json (default: <script-root>/local.settings.json)
       --sample-settings FILE         copied to --settings when that file does not exist
       --port N                       HTTP port (default 7071; 0 = any free port)
-      --single-encoded               send the documentation's single-encoded payloads instead of the host's double encoding
       --max-polling-interval HH:MM:SS  cap the queue polling back-off (host default 00:01:00)
       --disable-timers               timers run only through POST /admin/functions/<name>
       --set KEY=VALUE                override a setting (repeatable)
@@ -33,9 +32,6 @@ try
                 break;
             case "--port":
                 options.Port = int.Parse(Next(), CultureInfo.InvariantCulture);
-                break;
-            case "--single-encoded":
-                options.SingleEncoded = true;
                 break;
             case "--max-polling-interval":
                 options.MaxPollingInterval = TimeSpan.Parse(Next(), CultureInfo.InvariantCulture);
@@ -95,7 +91,8 @@ catch (Exception ex) when (ex is TimeoutException or InvalidOperationException o
     return 1;
 }
 
-await stop.Task;
-// Disposing kills the handler's process tree and lets in-flight queue messages become visible again.
+// Like the host, the DevHost stops when the worker failed too often to be restarted.
+var gaveUp = await Task.WhenAny(stop.Task, server.WorkerGaveUp) != stop.Task;
+// Disposing sends WorkerTerminate (then kills the worker) and lets in-flight queue messages become visible again.
 await server.DisposeAsync();
-return 0;
+return gaveUp ? 1 : 0;

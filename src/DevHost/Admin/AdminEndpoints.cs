@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microstructures.DevHost.Configuration;
-using Microstructures.DevHost.Handler;
+using Microstructures.DevHost.Worker;
 
 namespace Microstructures.DevHost.Admin;
 
@@ -9,12 +9,21 @@ internal static class AdminEndpoints
 {
     public static void MapAdmin(this IEndpointRouteBuilder app)
     {
-        // Like the real host (and `func start`): run a non-HTTP function now. `?wait=true` is a DevHost extension.
+        // Like the real host (and `func start`): run a non-HTTP function now, answering 202. `?wait=true`
+        // is a DevHost extension: the outcome, with the RpcLog messages of that invocation.
         app.MapPost("/admin/functions/{name}", RunAsync);
         app.MapGet("/admin/host/status", (DevHostState state) =>
-            TypedResults.Ok(new { id = state.HostId, state = "Running", version = HandlerInvoker.HostVersion }));
+            TypedResults.Ok(new { id = state.HostId, state = state.Workers.State, version = WorkerSupervisor.HostVersion, processId = state.Workers.ProcessId }));
         app.MapGet("/admin/functions", (DevHostState state) =>
-            TypedResults.Ok(state.Functions.Select(f => new { name = f.Name, trigger = f.Kind.ToString().ToLowerInvariant() })));
+            TypedResults.Ok(state.Functions.Select(f => new
+            {
+                name = f.Name,
+                trigger = f.Kind.ToString().ToLowerInvariant(),
+                route = f.RouteText,
+                methods = f.Methods?.Order(StringComparer.OrdinalIgnoreCase).ToArray(),
+                queue = f.QueueName,
+                schedule = f.ScheduleText,
+            })));
     }
 
     private static async Task<IResult> RunAsync(string name, bool? wait, HttpRequest request, DevHostState state, ILoggerFactory loggers)

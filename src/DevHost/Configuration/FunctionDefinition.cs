@@ -1,3 +1,4 @@
+using Microstructures.DevHost.Grpc.Messages;
 using Microstructures.DevHost.Http;
 using NCrontab;
 
@@ -10,16 +11,26 @@ internal enum TriggerKind
     Timer,
 }
 
-internal sealed class FunctionDefinition
+// One function as the worker indexed it, validated, with what the DevHost needs to trigger it.
+internal sealed record FunctionDefinition
 {
     public required string Name { get; init; }
 
-    public required string FilePath { get; init; }
+    public required string FunctionId { get; init; }
+
+    // The worker's metadata: the FunctionLoadRequest is built from it.
+    public required RpcFunctionMetadata Metadata { get; init; }
 
     public required TriggerKind Kind { get; init; }
 
-    // The trigger binding's `name`: the key of Data in an invocation.
+    // The trigger binding's `name`: the name of the invocation's input.
     public required string BindingName { get; init; }
+
+    public BindingInfo.Types.DataType TriggerDataType { get; init; }
+
+    // The route as the host reads it (an empty route is the function's name), and the template matched
+    // against request paths, routePrefix included.
+    public string? RouteText { get; init; }
 
     public RouteTemplate? Route { get; init; }
 

@@ -18,16 +18,15 @@ internal sealed record QueueSettings(
     int MaxDequeueCount,
     MessageEncoding MessageEncoding);
 
+// host.json: what the host reads of it for HTTP, queues and the function timeout, with the host's defaults.
 internal sealed class HostConfig
 {
+    // ScriptJobHostOptionsSetup.DefaultFunctionTimeout: 30 minutes everywhere but the (legacy) Consumption plan.
+    public static readonly TimeSpan DefaultFunctionTimeout = TimeSpan.FromMinutes(30);
+
     public required string FilePath { get; init; }
 
-    public required string ExecutablePath { get; init; }
-
-    public required string WorkingDirectory { get; init; }
-
-    public required IReadOnlyList<string> Arguments { get; init; }
-
+    // extensions.http.routePrefix, default "api" (HttpOptions); "" lets functions own the root.
     public required string RoutePrefix { get; init; }
 
     public required TimeSpan FunctionTimeout { get; init; }
@@ -39,36 +38,18 @@ internal sealed class HostConfig
         var path = Path.Combine(scriptRoot, "host.json");
         if (!File.Exists(path))
         {
-            throw new DevHostConfigurationException(path, "(file)", "host.json not found in the script root");
+            throw new DevHostConfigurationException(path, "(file)", "host.json not found in the script root (the worker's build output folder)");
         }
         var root = JsonRead.ParseObjectFile(path);
-        var handler = JsonRead.GetObject(root, "customHandler");
-        var description = JsonRead.GetObject(handler, "description");
-        var exe = JsonRead.GetString(description, "defaultExecutablePath");
-        if (string.IsNullOrWhiteSpace(exe))
+        if (JsonRead.Get(root, "customHandler") is not null)
         {
-            throw new DevHostConfigurationException(path, "customHandler.description.defaultExecutablePath", "is required");
+            throw new DevHostConfigurationException(path, "customHandler",
+                "the DevHost runs a .NET isolated worker (worker.config.json), not a custom handler: remove customHandler");
         }
-        var exePath = Path.GetFullPath(exe, scriptRoot);
-        if (!File.Exists(exePath))
-        {
-            throw new DevHostConfigurationException(path, "customHandler.description.defaultExecutablePath", $"executable not found: {exePath}");
-        }
-        // Without forwarding the host sends HTTP requests as JSON invocations: the DevHost (and this project) only does forwarding.
-        if (JsonRead.GetBool(handler, "enableForwardingHttpRequest") != true)
-        {
-            throw new DevHostConfigurationException(path, "customHandler.enableForwardingHttpRequest",
-                "must be true (the DevHost only reproduces forwarded HTTP requests)");
-        }
-        var workingDirectory = JsonRead.GetString(description, "workingDirectory");
-        var arguments = (JsonRead.Get(description, "arguments") as JsonArray ?? [])
-            .Select(a => a?.GetValue<string>() ?? "")
-            .ToList();
-
         var extensions = JsonRead.GetObject(root, "extensions");
         var routePrefix = JsonRead.GetString(JsonRead.GetObject(extensions, "http"), "routePrefix") ?? "api";
 
-        var timeout = ParseTimeSpan(JsonRead.GetString(root, "functionTimeout"), path, "functionTimeout") ?? TimeSpan.FromMinutes(5);
+        var timeout = ParseTimeSpan(JsonRead.GetString(root, "functionTimeout"), path, "functionTimeout") ?? DefaultFunctionTimeout;
 
         var queues = JsonRead.GetObject(extensions, "queues");
         var batchSize = JsonRead.GetInt(queues, "batchSize") ?? 16;
@@ -96,9 +77,6 @@ internal sealed class HostConfig
         return new HostConfig
         {
             FilePath = path,
-            ExecutablePath = exePath,
-            WorkingDirectory = string.IsNullOrEmpty(workingDirectory) ? scriptRoot : Path.GetFullPath(workingDirectory, scriptRoot),
-            Arguments = arguments,
             RoutePrefix = routePrefix.Trim('/'),
             FunctionTimeout = timeout,
             Queues = settings,

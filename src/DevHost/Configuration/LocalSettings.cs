@@ -1,23 +1,58 @@
+using System.Collections;
 using System.Text.Json.Nodes;
 
 namespace Microstructures.DevHost.Configuration;
 
-// local.settings.json Values (+ overrides): the handler's environment, like `func start`.
+// local.settings.json Values, as `func start` applies them: each Value goes into the host's
+// environment unless that variable is already set (core-tools StartHostAction.UpdateEnvironmentVariables),
+// so a variable of the DevHost's own environment wins over the file. --set overrides win over both.
 internal sealed class LocalSettings
 {
     public const string StorageSetting = "AzureWebJobsStorage";
 
-    private LocalSettings(string path, Dictionary<string, string> values)
+    private readonly Dictionary<string, string> _values;
+    private readonly Dictionary<string, string> _overrides;
+    private readonly Dictionary<string, string> _environment;
+
+    private LocalSettings(string path, Dictionary<string, string> values, Dictionary<string, string> overrides, Dictionary<string, string> environment)
     {
         Path = path;
-        Values = values;
+        _values = values;
+        _overrides = overrides;
+        _environment = environment;
     }
 
     public string Path { get; }
 
-    public IReadOnlyDictionary<string, string> Values { get; }
+    // What the file (and --set) adds to the inherited environment: what the worker process gets on top of it.
+    public IReadOnlyDictionary<string, string> WorkerAdditions
+    {
+        get
+        {
+            var additions = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (key, value) in _values)
+            {
+                if (!_environment.ContainsKey(key))
+                {
+                    additions[key] = value;
+                }
+            }
+            foreach (var (key, value) in _overrides)
+            {
+                additions[key] = value;
+            }
+            return additions;
+        }
+    }
 
-    public string? Get(string name) => Values.TryGetValue(name, out var value) ? value : null;
+    public string? Get(string name) =>
+        _overrides.TryGetValue(name, out var o) ? o
+        : _environment.TryGetValue(name, out var e) ? e
+        : _values.TryGetValue(name, out var v) ? v
+        : null;
+
+    // Every setting name whose value Get can return, for prefix lookups (Logging__LogLevel__*).
+    public IEnumerable<string> Names => _overrides.Keys.Concat(_environment.Keys).Concat(_values.Keys).Distinct(StringComparer.OrdinalIgnoreCase);
 
     public static LocalSettings Load(DevHostOptions options)
     {
@@ -58,15 +93,17 @@ internal sealed class LocalSettings
         {
             throw new DevHostConfigurationException(path, "(file)", "settings file not found (give --sample-settings to create it)");
         }
-        foreach (var (key, value) in options.SettingOverrides)
+        var overrides = new Dictionary<string, string>(options.SettingOverrides, StringComparer.OrdinalIgnoreCase);
+        var environment = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
         {
-            values[key] = value;
+            environment[(string)entry.Key] = (string?)entry.Value ?? "";
         }
-        return new LocalSettings(path, values);
+        return new LocalSettings(path, values, overrides, environment);
     }
 
-    // %Name% placeholders in function.json (queue names, schedules) resolve from settings, like the host's INameResolver.
-    public string Resolve(string text, string filePath, string field)
+    // %Name% placeholders in bindings (queue names, schedules) resolve from settings, like the host's INameResolver.
+    public string Resolve(string text, Func<string, DevHostConfigurationException> error)
     {
         var result = new System.Text.StringBuilder();
         var i = 0;
@@ -81,12 +118,11 @@ internal sealed class LocalSettings
             var end = text.IndexOf('%', start + 1);
             if (end < 0)
             {
-                throw new DevHostConfigurationException(filePath, field, $"unterminated %setting% placeholder in '{text}'");
+                throw error($"unterminated %setting% placeholder in '{text}'");
             }
             result.Append(text, i, start - i);
             var name = text[(start + 1)..end];
-            var value = Get(name)
-                ?? throw new DevHostConfigurationException(filePath, field, $"setting '{name}' used in '{text}' is not defined in {Path}");
+            var value = Get(name) ?? throw error($"setting '{name}' used in '{text}' is not defined in {Path}");
             result.Append(value);
             i = end + 1;
         }

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 
 namespace Microstructures.DevHost.Http;
 
-// The subset of ASP.NET route templates the Functions host accepts in function.json `route`:
+// The subset of ASP.NET route templates the Functions host accepts as an HTTP trigger's `route`:
 // literals (case-insensitive), {param}, {param?}, {param:constraint}, {*rest} / {**rest}.
 internal sealed partial class RouteTemplate
 {
@@ -34,13 +34,20 @@ internal sealed partial class RouteTemplate
         return new RouteTemplate(text, segments);
     }
 
-    public bool Matches(IReadOnlyList<string> path)
+    public bool Matches(IReadOnlyList<string> path) => TryMatch(path, null);
+
+    // Matches a path split on '/', collecting the route values (as the host's routing gives them to the trigger).
+    public bool TryMatch(IReadOnlyList<string> path, IDictionary<string, string>? values)
     {
         var i = 0;
         foreach (var segment in _segments)
         {
             if (segment.IsCatchAll)
             {
+                if (i < path.Count)
+                {
+                    values?.Add(segment.CatchAllName, string.Join('/', path.Skip(i)));
+                }
                 return true;
             }
             if (i >= path.Count)
@@ -51,7 +58,7 @@ internal sealed partial class RouteTemplate
                 }
                 continue;
             }
-            if (!segment.Matches(path[i]))
+            if (!segment.Matches(path[i], values))
             {
                 return false;
             }
@@ -75,6 +82,8 @@ internal sealed partial class RouteTemplate
         public bool IsCatchAll { get; private init; }
 
         public bool IsOptional { get; private init; }
+
+        public string CatchAllName => _parameters[0].Name;
 
         public int Rank { get; private init; }
 
@@ -145,7 +154,7 @@ internal sealed partial class RouteTemplate
             return segment;
         }
 
-        public bool Matches(string value)
+        public bool Matches(string value, IDictionary<string, string>? values)
         {
             var m = _regex!.Match(value);
             if (!m.Success)
@@ -158,6 +167,13 @@ internal sealed partial class RouteTemplate
                 if (!_parameters[i].Constraints.All(c => SatisfiesConstraint(c, text)))
                 {
                     return false;
+                }
+            }
+            if (values is not null)
+            {
+                for (var i = 0; i < _parameters.Count; i++)
+                {
+                    values[_parameters[i].Name] = m.Groups["p" + i.ToString(CultureInfo.InvariantCulture)].Value;
                 }
             }
             return true;
@@ -189,7 +205,7 @@ internal sealed partial class RouteTemplate
                 "RANGE" => long.TryParse(value, inv, out var r)
                     && r >= long.Parse(argument.Split(',')[0], inv) && r <= long.Parse(argument.Split(',')[1], inv),
                 "REGEX" => Regex.IsMatch(value, argument, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)),
-                _ => true, // unknown constraints are not ours to judge: the handler's own routing decides
+                _ => true, // unknown constraints are not ours to judge: the worker's own routing decides
             };
         }
     }

@@ -8,9 +8,10 @@ internal static class Html
 {
     public static string Encode(string? text) => WebUtility.HtmlEncode(text ?? "");
 
-    public static IResult Page(string title, string body)
-    {
-        var html = new StringBuilder()
+    public static IResult Page(string title, string body) => Results.Content(Document(title, body), "text/html; charset=utf-8");
+
+    public static string Document(string title, string body) =>
+        new StringBuilder()
             .Append("<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\">")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
             .Append("<title>").Append(Encode(title)).Append(" – DevHost</title>")
@@ -23,8 +24,6 @@ internal static class Html
             .Append(body)
             .Append("</main></body></html>")
             .ToString();
-        return Results.Content(html, "text/html; charset=utf-8");
-    }
 
     public static string Date(DateTimeOffset? value) =>
         value is null || value == DateTimeOffset.MinValue

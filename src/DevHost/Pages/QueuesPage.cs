@@ -8,7 +8,7 @@ internal static class QueuesPage
     public static void MapPages(this IEndpointRouteBuilder app)
     {
         app.MapGet("/_devhost", () => Html.Page("DevHost", """
-            <p>Hôte local des fonctions : il lit host.json, les function.json et local.settings.json, et pilote le gestionnaire personnalisé.</p>
+            <p>Hôte local des fonctions : il lit host.json, worker.config.json et local.settings.json, démarre le worker .NET isolé et le pilote par le protocole gRPC de l'hôte.</p>
             <ul>
               <li><a href="/_devhost/outbox/page">Courriels reçus par le faux SendGrid</a> (<a href="/_devhost/outbox">JSON</a>)</li>
               <li><a href="/_devhost/queues">Files, files poison et minuteurs</a> (<a href="/_devhost/queues.json">JSON</a>)</li>

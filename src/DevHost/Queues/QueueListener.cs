@@ -3,7 +3,9 @@ using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Microstructures.DevHost.Configuration;
-using Microstructures.DevHost.Handler;
+using Microstructures.DevHost.Grpc.Messages;
+using Microstructures.DevHost.Invocations;
+using Microstructures.DevHost.Worker;
 
 namespace Microstructures.DevHost.Queues;
 
@@ -17,21 +19,21 @@ internal sealed class QueueListener : IDisposable
 
     private readonly FunctionDefinition _function;
     private readonly QueueSettings _settings;
-    private readonly HandlerInvoker _invoker;
-    private readonly bool _singleEncoded;
+    private readonly WorkerSupervisor _workers;
+    private readonly TimeSpan _functionTimeout;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _slotFreed = new(0);
     private int _inFlight;
 
     public QueueListener(
-        FunctionDefinition function, QueueServiceClient service, QueueSettings settings, HandlerInvoker invoker,
-        bool singleEncoded, TimeProvider time, ILogger logger)
+        FunctionDefinition function, QueueServiceClient service, QueueSettings settings, WorkerSupervisor workers,
+        TimeSpan functionTimeout, TimeProvider time, ILogger logger)
     {
         _function = function;
         _settings = settings;
-        _invoker = invoker;
-        _singleEncoded = singleEncoded;
+        _workers = workers;
+        _functionTimeout = functionTimeout;
         _time = time;
         _logger = logger;
         Queue = service.GetQueueClient(function.QueueName);
@@ -131,9 +133,19 @@ internal sealed class QueueListener : IDisposable
     {
         var raw = message.Body.ToString();
         string text;
+        byte[]? bytes = null;
         try
         {
-            text = _settings.MessageEncoding == MessageEncoding.Base64 ? StrictUtf8.GetString(Convert.FromBase64String(raw)) : raw;
+            if (_settings.MessageEncoding == MessageEncoding.Base64)
+            {
+                bytes = Convert.FromBase64String(raw);
+                // A binary trigger takes the bytes as they are; a string (or POCO) trigger needs UTF-8.
+                text = _function.TriggerDataType == BindingInfo.Types.DataType.Binary ? Encoding.UTF8.GetString(bytes) : StrictUtf8.GetString(bytes);
+            }
+            else
+            {
+                text = raw;
+            }
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException)
         {
@@ -154,18 +166,9 @@ internal sealed class QueueListener : IDisposable
         var receipt = new Receipt(message.PopReceipt);
         using var renewalStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var renewal = RenewAsync(message.MessageId, receipt, renewalStop.Token);
-        var payload = InvocationPayloads.Queue(
-            _function.Name, _function.BindingName, text, message.DequeueCount, message.MessageId, message.PopReceipt,
-            message.InsertedOn, message.ExpiresOn, message.NextVisibleOn, _singleEncoded, _time.GetUtcNow());
-        InvocationResult result;
-        try
-        {
-            result = await _invoker.InvokeAsync(_function.Name, payload, cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            result = new InvocationResult(false, null, [], "the DevHost is stopping");
-        }
+        var result = await _workers.InvokeAsync(_function, id => InvocationRequests.Queue(
+            id, _function, text, bytes, message.DequeueCount, message.MessageId, message.PopReceipt,
+            message.InsertedOn, message.ExpiresOn, message.NextVisibleOn), _functionTimeout, cancellationToken);
         await renewalStop.CancelAsync();
         await renewal;
 
@@ -242,10 +245,10 @@ internal sealed class QueueListener : IDisposable
     public Task<InvocationResult> RunManuallyAsync(string input, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        var payload = InvocationPayloads.Queue(
-            _function.Name, _function.BindingName, input, 1, Guid.NewGuid().ToString(), Convert.ToBase64String(Guid.NewGuid().ToByteArray()),
-            now, now.AddDays(7), now, _singleEncoded, now);
-        return _invoker.InvokeAsync(_function.Name, payload, cancellationToken);
+        var receipt = Convert.ToBase64String(Guid.NewGuid().ToByteArray());
+        return _workers.InvokeAsync(_function, id => InvocationRequests.Queue(
+            id, _function, input, Encoding.UTF8.GetBytes(input), 1, Guid.NewGuid().ToString(), receipt, now, now.AddDays(7), now),
+            _functionTimeout, cancellationToken);
     }
 
     public async Task<int> ReplayPoisonAsync(CancellationToken cancellationToken)

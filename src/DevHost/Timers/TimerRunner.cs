@@ -1,16 +1,19 @@
 using Azure;
 using Microstructures.DevHost.Configuration;
-using Microstructures.DevHost.Handler;
+using Microstructures.DevHost.Invocations;
+using Microstructures.DevHost.Worker;
 
 namespace Microstructures.DevHost.Timers;
 
-// One timer function: its schedule (UTC), the monitor's status, one run at a time.
+// One timer function as the host's TimerListener runs it: its schedule (UTC), the schedule status
+// kept in memory and, with the monitor, in the status blob; a past-due catch-up at start; one run
+// at a time.
 internal sealed class TimerRunner(
-    FunctionDefinition function, TimerStatusStore store, HandlerInvoker invoker, TimeProvider time, ILogger logger) : IDisposable
+    FunctionDefinition function, TimerStatusStore store, WorkerSupervisor workers, TimeSpan functionTimeout, TimeProvider time, ILogger logger) : IDisposable
 {
     private readonly SemaphoreSlim _running = new(1, 1);
     private readonly Lock _lock = new();
-    private TimerStatus? _memoryStatus;
+    private TimerStatus? _status;
 
     public FunctionDefinition Function => function;
 
@@ -24,19 +27,11 @@ internal sealed class TimerRunner(
         var firedAtStart = false;
         if (function.UseMonitor)
         {
-            try
-            {
-                firedAtStart = await CatchUpAsync(now, cancellationToken);
-            }
-            catch (Exception ex) when (ex is RequestFailedException or AggregateException)
-            {
-                // Storage unreachable: the timer still runs on schedule, without catch-up.
-                logger.LogError(ex, "Could not read or write the status of timer '{Function}'", function.Name);
-            }
+            firedAtStart = await CatchUpAsync(now, cancellationToken);
         }
         if (function.RunOnStartup && !firedAtStart)
         {
-            TryFire(isPastDue: false, now, cancellationToken);
+            TryFire(isPastDue: false, runOnStartup: true, originalSchedule: null, cancellationToken);
         }
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -56,7 +51,7 @@ internal sealed class TimerRunner(
             {
                 break;
             }
-            if (!TryFire(isPastDue: false, next, cancellationToken))
+            if (!TryFire(isPastDue: false, runOnStartup: false, originalSchedule: null, cancellationToken))
             {
                 logger.LogWarning("Timer '{Function}': occurrence {Occurrence} skipped, the previous run is still going", function.Name, next);
             }
@@ -66,28 +61,37 @@ internal sealed class TimerRunner(
         _running.Release();
     }
 
-    // Reads (or creates) the monitor's status; true when a past-due run was started.
+    // ScheduleMonitor.CheckPastDueAsync: a first start records {Last: never, Next, LastUpdated: now};
+    // a stored Next in the past runs the function once, past due, however many occurrences were missed.
     private async Task<bool> CatchUpAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var status = await store.ReadAsync(function.Name, cancellationToken);
-        var fired = false;
-        if (status is null)
+        TimerStatus? stored;
+        try
         {
-            status = new TimerStatus(DateTimeOffset.MinValue, NextOccurrence(now), now);
-            await store.WriteAsync(function.Name, status, cancellationToken);
+            stored = await store.ReadAsync(function.Name, cancellationToken);
+            if (stored is null)
+            {
+                await store.WriteAsync(function.Name, new TimerStatus(DateTimeOffset.MinValue, NextOccurrence(now), now), cancellationToken);
+            }
         }
-        else if (status.Next < now)
+        catch (Exception ex) when (ex is RequestFailedException or AggregateException)
         {
-            // One catch-up run for however many occurrences were missed, as the host does.
-            logger.LogInformation("Timer '{Function}' is past due (Next was {Next}): running it now", function.Name, status.Next);
-            fired = TryFire(isPastDue: true, status.Next, cancellationToken);
+            // Storage unreachable: the timer still runs on schedule, without catch-up.
+            logger.LogError(ex, "Could not read or write the status of timer '{Function}'", function.Name);
+            stored = null;
         }
-        SetMemory(status);
-        return fired;
+        // TimerListener: without a stored status, the in-memory one has neither Last nor LastUpdated.
+        SetStatus(stored ?? new TimerStatus(DateTimeOffset.MinValue, NextOccurrence(now), DateTimeOffset.MinValue));
+        if (stored is not null && stored.Next < now)
+        {
+            logger.LogInformation("Timer '{Function}' is past due (Next was {Next}): running it now", function.Name, stored.Next);
+            return TryFire(isPastDue: true, runOnStartup: false, originalSchedule: stored.Next, cancellationToken);
+        }
+        return false;
     }
 
-    // A scheduled (or catch-up) run: skipped when the previous one is still going.
-    private bool TryFire(bool isPastDue, DateTimeOffset occurrence, CancellationToken cancellationToken)
+    // A scheduled, startup or catch-up run: skipped when the previous one is still going.
+    private bool TryFire(bool isPastDue, bool runOnStartup, DateTimeOffset? originalSchedule, CancellationToken cancellationToken)
     {
         if (!_running.Wait(0, CancellationToken.None))
         {
@@ -97,7 +101,7 @@ internal sealed class TimerRunner(
         {
             try
             {
-                await InvokeAsync(isPastDue, occurrence, updateStatus: true, cancellationToken);
+                await InvokeAsync(isPastDue, runOnStartup, originalSchedule, updateStatus: true, cancellationToken);
             }
             finally
             {
@@ -113,7 +117,21 @@ internal sealed class TimerRunner(
         await _running.WaitAsync(cancellationToken);
         try
         {
-            return await InvokeAsync(isPastDue, time.GetUtcNow(), updateStatus: false, cancellationToken);
+            if (function.UseMonitor && CurrentStatus() is null)
+            {
+                var now = time.GetUtcNow();
+                TimerStatus? stored = null;
+                try
+                {
+                    stored = await store.ReadAsync(function.Name, cancellationToken);
+                }
+                catch (RequestFailedException ex)
+                {
+                    logger.LogWarning(ex, "Could not read the status of timer '{Function}'", function.Name);
+                }
+                SetStatus(stored ?? new TimerStatus(DateTimeOffset.MinValue, NextOccurrence(now), DateTimeOffset.MinValue));
+            }
+            return await InvokeAsync(isPastDue, runOnStartup: false, originalSchedule: null, updateStatus: false, cancellationToken);
         }
         finally
         {
@@ -121,62 +139,64 @@ internal sealed class TimerRunner(
         }
     }
 
-    private async Task<InvocationResult> InvokeAsync(bool isPastDue, DateTimeOffset occurrence, bool updateStatus, CancellationToken cancellationToken)
+    private async Task<InvocationResult> InvokeAsync(bool isPastDue, bool runOnStartup, DateTimeOffset? originalSchedule, bool updateStatus, CancellationToken cancellationToken)
     {
-        TimerStatus? status = null;
-        if (function.UseMonitor)
+        var invocationTime = time.GetUtcNow();
+        var status = function.UseMonitor ? CurrentStatus() : null;
+        var result = await workers.InvokeAsync(function, id => InvocationRequests.Timer(id, function, status, isPastDue, invocationTime),
+            functionTimeout, cancellationToken);
+        LastRun = invocationTime;
+        if (updateStatus && function.UseMonitor)
         {
-            status = await ReadStatusAsync(cancellationToken)
-                ?? new TimerStatus(DateTimeOffset.MinValue, occurrence, time.GetUtcNow());
-        }
-        var payload = InvocationPayloads.Timer(function.Name, function.BindingName, status, isPastDue, time.GetUtcNow());
-        var result = await invoker.InvokeAsync(function.Name, payload, cancellationToken);
-        LastRun = time.GetUtcNow();
-        if (updateStatus)
-        {
-            // A failed run is not retried: the status advances anyway and the next occurrence must catch up.
-            var now = time.GetUtcNow();
-            var updated = new TimerStatus(occurrence, NextOccurrence(now), now);
-            SetMemory(updated);
-            if (function.UseMonitor)
+            // TimerListener: a run that fired a moment before its occurrence counts from the occurrence, so
+            // Next never repeats; Last is the missed occurrence for a catch-up, else the invocation time.
+            // A failed run is not retried: the status advances anyway.
+            var adjusted = !isPastDue && !runOnStartup && status is not null && status.Next > invocationTime ? status.Next : invocationTime;
+            var updated = new TimerStatus(originalSchedule ?? invocationTime, NextOccurrence(adjusted), adjusted);
+            SetStatus(updated);
+            try
             {
-                try
-                {
-                    await store.WriteAsync(function.Name, updated, CancellationToken.None);
-                }
-                catch (RequestFailedException ex)
-                {
-                    logger.LogError(ex, "Could not write the status of timer '{Function}'", function.Name);
-                }
+                await store.WriteAsync(function.Name, updated, CancellationToken.None);
+            }
+            catch (RequestFailedException ex)
+            {
+                logger.LogError(ex, "Could not write the status of timer '{Function}'", function.Name);
             }
         }
         return result;
     }
 
+    // For the queues page: the status blob with the monitor, else nothing.
     public async Task<TimerStatus?> ReadStatusAsync(CancellationToken cancellationToken)
     {
-        if (function.UseMonitor)
+        if (!function.UseMonitor)
         {
-            try
-            {
-                return await store.ReadAsync(function.Name, cancellationToken);
-            }
-            catch (RequestFailedException ex)
-            {
-                logger.LogWarning(ex, "Could not read the status of timer '{Function}'", function.Name);
-            }
+            return null;
         }
-        lock (_lock)
+        try
         {
-            return _memoryStatus;
+            return await store.ReadAsync(function.Name, cancellationToken);
+        }
+        catch (RequestFailedException ex)
+        {
+            logger.LogWarning(ex, "Could not read the status of timer '{Function}'", function.Name);
+            return CurrentStatus();
         }
     }
 
-    private void SetMemory(TimerStatus status)
+    private TimerStatus? CurrentStatus()
     {
         lock (_lock)
         {
-            _memoryStatus = status;
+            return _status;
+        }
+    }
+
+    private void SetStatus(TimerStatus status)
+    {
+        lock (_lock)
+        {
+            _status = status;
         }
     }
 

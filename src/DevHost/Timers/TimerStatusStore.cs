@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure;
 using Azure.Storage.Blobs;
-using Microstructures.DevHost.Handler;
+using Microstructures.DevHost.Invocations;
 
 namespace Microstructures.DevHost.Timers;
 
