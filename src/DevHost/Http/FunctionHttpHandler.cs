@@ -104,32 +104,43 @@ internal sealed class FunctionHttpHandler(
 
         // The HTTP binding reads a body that has a Content-Length (for its JSON properties); buffered,
         // so the forward still sends it whole.
-        string? body = null;
+        string? bodyText = null;
         if (request.ContentLength > 0)
         {
             request.EnableBuffering(bufferThreshold: 64 * 1024, bufferLimit: bodySizeLimit);
             using (var reader = new StreamReader(request.Body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 16 * 1024, leaveOpen: true))
             {
-                body = await reader.ReadToEndAsync(context.RequestAborted);
+                bodyText = await reader.ReadToEndAsync(context.RequestAborted);
             }
             request.Body.Position = 0;
         }
 
         var invocationId = Guid.NewGuid().ToString();
         var invocation = InvocationRequests.Http(
-            invocationId, function, body,
+            invocationId, function, bodyText,
             request.Query.Select(q => KeyValuePair.Create(q.Key, q.Value.Count > 0 ? q.Value[^1] ?? "" : "")),
             routeValues,
             request.Headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToString())));
         // Like the host: TryAdd, so a caller's own x-ms-invocation-id is forwarded as is.
         request.Headers.TryAdd(InvocationIdHeader, invocationId);
+        var body = new BodyLimitWatch(request.Body);
+        request.Body = body;
 
         using var limit = WorkerSupervisor.NewTimeout(functionTimeout);
         using var forwardStop = CancellationTokenSource.CreateLinkedTokenSource(limit.Token, context.RequestAborted);
         // The forward first, then the InvocationRequest: neither waits for the other.
         var forward = Forwarder.SendAsync(context, worker.HttpUri!.ToString(), invoker, ForwardConfig, HttpTransformer.Default, forwardStop.Token).AsTask();
         var pending = supervisor.Begin(worker, function, invocation);
-        var result = await supervisor.CompleteAsync(worker, function, pending, functionTimeout, limit, context.RequestAborted);
+        var completion = supervisor.CompleteAsync(worker, function, pending, functionTimeout, limit, context.RequestAborted);
+        if (await Task.WhenAny(forward, completion) == forward && forward.IsCompletedSuccessfully && forward.Result != ForwarderError.None)
+        {
+            // The request could not reach the worker (its body broke off, or was too large): the worker
+            // will never run the function, so its invocation is cancelled rather than waited for.
+            worker.Channel.Cancel(invocationId);
+            worker.Channel.Forget(invocationId);
+            pending.Fail("the request could not be forwarded to the worker: " + forward.Result);
+        }
+        var result = await completion;
         if (!result.Succeeded)
         {
             // Nothing more to wait for from the worker: let a still-running forward end now.
@@ -145,9 +156,10 @@ internal sealed class FunctionHttpHandler(
             error = ForwarderError.RequestCanceled;
         }
 
-        if (error != ForwarderError.None && context.GetForwarderErrorFeature()?.Exception is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }
-            && !context.Response.HasStarted)
+        var forwardException = context.GetForwarderErrorFeature()?.Exception;
+        if (error != ForwarderError.None && body.TooLarge && !context.Response.HasStarted)
         {
+            // Kestrel's limit (MaxRequestBodySize) hit while streaming a body without Content-Length.
             context.Response.Clear();
             context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
         }
@@ -159,7 +171,7 @@ internal sealed class FunctionHttpHandler(
         }
         if (error != ForwarderError.None)
         {
-            logger.LogError(context.GetForwarderErrorFeature()?.Exception, "{Method} {Path} → '{Function}': forwarding failed ({Error})",
+            logger.LogError(forwardException, "{Method} {Path} → '{Function}': forwarding failed ({Error})",
                 request.Method, request.Path.Value, function.Name, error);
         }
         logger.LogInformation("{Method} {Path} → '{Function}' → {Status}", request.Method, request.Path.Value, function.Name, context.Response.StatusCode);

@@ -10,7 +10,7 @@ namespace Microstructures.DevHost.Worker;
 // one long-lived thread, which ends only when the DevHost disposes it (after stopping the worker).
 internal sealed class ProcessLauncher : IDisposable
 {
-    private readonly BlockingCollection<(ProcessStartInfo StartInfo, Action<Process> BeforeStart, TaskCompletionSource<Process> Started)> _requests = [];
+    private readonly BlockingCollection<(ProcessStartInfo StartInfo, Action<Process> BeforeStart, Action<Process> AfterStart, TaskCompletionSource<Process> Started)> _requests = [];
     private readonly Thread _thread;
     private readonly string? _setpriv;
 
@@ -24,7 +24,8 @@ internal sealed class ProcessLauncher : IDisposable
     // False when the kernel cannot be asked to kill the worker with the DevHost (no setpriv, not Linux).
     public bool GuardsAgainstOrphans => _setpriv is not null;
 
-    public Task<Process> StartAsync(string executable, IEnumerable<string> arguments, Action<ProcessStartInfo> configure, Action<Process> beforeStart)
+    public Task<Process> StartAsync(
+        string executable, IEnumerable<string> arguments, Action<ProcessStartInfo> configure, Action<Process> beforeStart, Action<Process> afterStart)
     {
         var psi = new ProcessStartInfo();
         if (_setpriv is not null)
@@ -47,7 +48,7 @@ internal sealed class ProcessLauncher : IDisposable
         var started = new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
-            _requests.Add((psi, beforeStart, started));
+            _requests.Add((psi, beforeStart, afterStart, started));
         }
         catch (InvalidOperationException ex)
         {
@@ -58,13 +59,14 @@ internal sealed class ProcessLauncher : IDisposable
 
     private void Run()
     {
-        foreach (var (startInfo, beforeStart, started) in _requests.GetConsumingEnumerable())
+        foreach (var (startInfo, beforeStart, afterStart, started) in _requests.GetConsumingEnumerable())
         {
             var process = new Process { StartInfo = startInfo };
             try
             {
                 beforeStart(process);
                 process.Start();
+                afterStart(process);
                 started.SetResult(process);
             }
             catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)

@@ -13,6 +13,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Queue<string> _stdErr = new();
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _reading = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private WorkerProcess(Process process, string workerId, ILogger logger)
     {
@@ -62,11 +63,14 @@ internal sealed class WorkerProcess : IAsyncDisposable
             p.ErrorDataReceived += (_, e) => worker.OnError(e.Data);
             p.EnableRaisingEvents = true;
             p.Exited += (_, _) => worker.OnExited();
+        }, p =>
+        {
+            worker!.Id = p.Id;
+            p.BeginOutputReadLine();
+            p.BeginErrorReadLine();
+            worker._reading.SetResult();
         });
-        worker!.Id = process.Id;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return worker;
+        return worker!;
     }
 
     private void OnOutput(string? line)
@@ -109,11 +113,12 @@ internal sealed class WorkerProcess : IAsyncDisposable
     {
         // Exited can fire before the redirected streams are drained: wait for them, so the
         // exit report carries the last lines of stderr.
-        _ = Task.Run(() =>
+        _ = Task.Run(async () =>
         {
             int code;
             try
             {
+                await _reading.Task;
                 _process.WaitForExit();
                 code = _process.ExitCode;
             }

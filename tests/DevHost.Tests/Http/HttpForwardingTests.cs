@@ -2,121 +2,205 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microstructures.DevHost.Tests.Support;
 using Microstructures.TestSupport;
 
 namespace Microstructures.DevHost.Tests.Http;
 
-public sealed class HttpForwardingTests(Azurite azurite) : IClassFixture<Azurite>
+public sealed class HttpForwardingFixture : SharedHostFixture
 {
-    private async Task<TestScriptRoot> StartAsync()
+    protected override IDictionary<string, string> Settings => new Dictionary<string, string>
     {
-        var root = new TestScriptRoot(azurite.ConnectionString);
-        root.AddHttpFunction("GetEvent", "events/{id}", "get");
-        root.AddHttpFunction("Upload", "uploads", "post");
-        root.AddHttpFunction("Files", "files/{*rest}");
-        await root.StartAsync();
-        return root;
+        ["FUNCTIONS_REQUEST_BODY_SIZE_LIMIT"] = "100000",
+    };
+}
+
+// HTTP as the host forwards it to a worker with the ASP.NET Core integration (contract-worker §3).
+public sealed class HttpForwardingTests(HttpForwardingFixture fixture) : IClassFixture<HttpForwardingFixture>
+{
+    private TestWorkerHost Host => fixture.Host;
+
+    private async Task<JsonObject> EchoAsync(HttpRequestMessage request)
+    {
+        using var response = await Host.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
     }
 
     [Fact]
-    public async Task UndeclaredRouteOrMethodGets404()
+    public async Task TheWorkerSeesTheCallersAddressNotAClaimedOneAndTheInvocationIdOfItsInvocation()
     {
-        await using var root = await StartAsync();
-        Assert.Equal(HttpStatusCode.NotFound, (await root.Client.GetAsync("/api/unknown")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await root.Client.PostAsync("/api/events/42", new StringContent("x"))).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await root.Client.GetAsync("/events/42")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await root.Client.GetAsync("/api/events/42/more")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await root.Client.GetAsync("/api/EVENTS/42")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await root.Client.DeleteAsync("/api/files/a/b/c.txt")).StatusCode);
-    }
-
-    [Fact]
-    public async Task DeclaredRouteIsForwardedWithProxyHeadersAndJoinedQuery()
-    {
-        await using var root = await StartAsync();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/events/42?a=1&a=2&b=x%20y");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/echo/42?a=1&a=2&b=x%20y");
         request.Headers.TryAddWithoutValidation("X-Forwarded-For", "203.0.113.9");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-Host", "evil.example.org");
         request.Headers.TryAddWithoutValidation("X-Custom", "kept");
-        using var response = await root.Client.SendAsync(request);
+        var echo = await EchoAsync(request);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var echo = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
-        Assert.Equal("/api/events/42", (string)echo["path"]!);
-        Assert.Equal("?a=1,2&b=x%20y", (string)echo["query"]!);
-        var headers = echo["headers"]!;
-        Assert.Equal("203.0.113.9, 127.0.0.1", (string)headers["X-Forwarded-For"]!);
-        Assert.Equal("http", (string)headers["X-Forwarded-Proto"]!);
+        // The host's proxy replaces X-Forwarded-* and the worker's forwarded-headers middleware applies them.
+        Assert.Equal("127.0.0.1", (string)echo["remoteIp"]!);
+        Assert.Equal(Host.Server.BaseUrl.Authority, (string)echo["host"]!);
+        Assert.Equal("http", (string)echo["scheme"]!);
+        var headers = echo["headers"]!.AsObject();
+        Assert.DoesNotContain(headers, h => h.Key.StartsWith("X-Forwarded-", StringComparison.OrdinalIgnoreCase));
         Assert.Equal("kept", (string)headers["X-Custom"]!);
-        Assert.Equal(root.Server.BaseUrl.Authority, (string)headers["Host"]!);
+        // x-ms-invocation-id paired the request with the InvocationRequest.
+        Assert.Equal((string)echo["invocationId"]!, (string)headers["x-ms-invocation-id"]!);
+        Assert.Equal("/api/echo/42", (string)echo["path"]!);
+        Assert.Equal("?a=1&a=2&b=x%20y", (string)echo["query"]!);
+        Assert.Equal("42", (string)echo["routeValues"]!["id"]!);
     }
 
     [Fact]
-    public async Task AHandlerRedirectIsFollowedByTheHostNotPassedToTheCaller()
+    public async Task TheInvocationCarriesTheHttpBindingsTriggerMetadata()
     {
-        // The Functions host calls the handler with a plain HttpClient (DefaultHttpWorkerService), which
-        // follows redirects: the caller gets the target's answer, never the 302 (azure-functions-host#7860).
-        await using var root = await StartAsync();
-        using var caller = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = root.Server.BaseUrl };
-        using var response = await caller.PostAsync("/api/files/redirect", new StringContent("x"));
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var echo = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
-        Assert.Equal("/api/events/moved", (string)echo["path"]!);
-        Assert.Equal("GET", (string)echo["method"]!);
-    }
-
-    [Fact]
-    public async Task ChunkedBodyArrivesEmptyWhileContentLengthBodyArrivesWhole()
-    {
-        await using var root = await StartAsync();
-        var payload = Encoding.UTF8.GetBytes("{\"name\":\"Camille\"}");
-
-        using var chunked = new HttpRequestMessage(HttpMethod.Post, "/api/uploads") { Content = new StreamContent(new MemoryStream(payload)) };
-        chunked.Headers.TransferEncodingChunked = true;
-        var chunkedEcho = (await (await root.Client.SendAsync(chunked)).Content.ReadFromJsonAsync<JsonObject>())!;
-        Assert.Equal(0, (int)chunkedEcho["bodyLength"]!);
-
-        var whole = await root.Client.PostAsync("/api/uploads", new ByteArrayContent(payload));
-        var wholeEcho = (await whole.Content.ReadFromJsonAsync<JsonObject>())!;
-        Assert.Equal(payload.Length, (int)wholeEcho["bodyLength"]!);
-        Assert.Equal("{\"name\":\"Camille\"}", (string)wholeEcho["body"]!);
-    }
-
-    [Fact]
-    public async Task DisposingStopsTheHandlerProcess()
-    {
-        var root = await StartAsync();
-        var handler = root.Server.HandlerBaseUrl;
-        await root.DisposeAsync();
-        using var client = new HttpClient();
-        await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(handler));
-    }
-
-    [Fact]
-    public async Task HandlerExitingBeforeReadinessFailsStartWithItsExitCode()
-    {
-        await using var root = new TestScriptRoot(azurite.ConnectionString);
-        root.WriteHost(new JsonObject
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/echo/o-7?source=web&code=secret")
         {
-            ["version"] = "2.0",
-            ["customHandler"] = new JsonObject
-            {
-                ["description"] = new JsonObject { ["defaultExecutablePath"] = "/bin/sh", ["arguments"] = new JsonArray("-c", "exit 3") },
-                ["enableForwardingHttpRequest"] = true,
-            },
-        });
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => root.StartAsync());
-        Assert.Contains("exited with code 3", ex.Message, StringComparison.Ordinal);
+            Content = new StringContent("""{"id":"from-body","qty":3,"when":"2026-11-30T05:25:16Z","nested":{"a":1}}""", Encoding.UTF8, "application/json"),
+        };
+        var data = (await EchoAsync(request))["bindingData"]!.AsObject();
+
+        Assert.Equal("o-7", (string)data["id"]!);
+        Assert.Equal("3", (string)data["qty"]!);
+        Assert.Equal("11/30/2026 05:25:16", (string)data["when"]!);
+        Assert.Equal("""{"a":1}""", (string)data["nested"]!);
+        Assert.Equal("web", (string)data["source"]!);
+        Assert.False(data.ContainsKey("code"));
+        Assert.Equal("""{"source":"web","code":"secret"}""", (string)data["Query"]!);
+        var headers = JsonNode.Parse((string)data["Headers"]!)!.AsObject();
+        Assert.Equal("application/json; charset=utf-8", (string)headers["Content-Type"]!);
+        Assert.False(headers.ContainsKey("x-ms-invocation-id"));
     }
 
     [Fact]
-    public async Task HandlerEnvironmentCarriesSettingsAndHostVariables()
+    public async Task ARedirectIsPassedToTheCallerNotFollowed()
     {
-        await using var root = await StartAsync();
-        using var client = new HttpClient { BaseAddress = root.Server.HandlerBaseUrl };
-        Assert.Equal("bonjour", await client.GetStringAsync("_test/environment/Greeting"));
-        Assert.Equal("custom", await client.GetStringAsync("_test/environment/FUNCTIONS_WORKER_RUNTIME"));
-        Assert.Equal(root.Server.HandlerBaseUrl.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            await client.GetStringAsync("_test/environment/FUNCTIONS_CUSTOMHANDLER_PORT"));
+        using var caller = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Host.Server.BaseUrl };
+        using var response = await caller.PostAsync("/api/redirect", new StringContent("x"));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/api/echo/moved", response.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task AChunkedBodyArrivesWhole()
+    {
+        var payload = Encoding.UTF8.GetBytes(new string('x', 20_000));
+        using var request = new HttpRequestMessage(HttpMethod.Put, "/api/echo/chunked") { Content = new StreamContent(new MemoryStream(payload)) };
+        request.Headers.TransferEncodingChunked = true;
+
+        var echo = await EchoAsync(request);
+
+        Assert.Equal(payload.Length, (int)echo["bodyLength"]!);
+        Assert.Equal("chunked", (string)echo["headers"]!["Transfer-Encoding"]!);
+    }
+
+    [Fact]
+    public async Task OnlyADeclaredRouteAndMethodIsForwarded()
+    {
+        Assert.Equal(HttpStatusCode.NotFound, (await Host.Client.GetAsync("/api/unknown")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Host.Client.DeleteAsync("/api/echo/42")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Host.Client.GetAsync("/api/echo/42/more")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Host.Client.GetAsync("/api/slow/not-a-number")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Host.Client.GetAsync("/API/ECHO")).StatusCode);
+        // The root function (routePrefix "", a route matching only "/").
+        Assert.Equal("home of the test worker", await Host.Client.GetStringAsync("/"));
+    }
+
+    [Fact]
+    public async Task AFunctionThatThrowsBeforeWritingGivesAnEmpty500()
+    {
+        using var response = await Host.Client.GetAsync("/api/throw");
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task ABodyOverTheLimitIs413WithOrWithoutContentLength()
+    {
+        var tooBig = new byte[100_001];
+        using var sized = await Host.Client.PutAsync("/api/echo/big", new ByteArrayContent(tooBig));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, sized.StatusCode);
+
+        using var chunked = new HttpRequestMessage(HttpMethod.Put, "/api/echo/big") { Content = new StreamContent(new MemoryStream(tooBig)) };
+        chunked.Headers.TransferEncodingChunked = true;
+        using var chunkedResponse = await Host.Client.SendAsync(chunked);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, chunkedResponse.StatusCode);
+
+        using var fits = await Host.Client.PutAsync("/api/echo/big", new ByteArrayContent(new byte[100_000]));
+        Assert.Equal(HttpStatusCode.OK, fits.StatusCode);
+    }
+
+    [Fact]
+    public async Task ACallerThatGoesAwayCancelsTheInvocationInTheWorker()
+    {
+        using (var abort = new CancellationTokenSource())
+        {
+            var call = Host.Client.GetAsync("/api/slow/60000", abort.Token);
+            await Eventually.UntilAsync(() => Host.Logs.Entries.Any(e => e.Message.StartsWith("Executing 'Functions.Slow'", StringComparison.Ordinal)), "the slow invocation running");
+            await abort.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        }
+
+        var record = (await Eventually.UntilAsync(() => Host.RecordsAsync("Slow"), r => r.Count > 0, "the slow function's record"))[0];
+        Assert.True(record.GetBoolean("Cancelled"));
+    }
+
+    [Fact]
+    public async Task TheDevHostsOwnRoutesWinAndAdminRoutesAreNotForwarded()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await Host.Client.GetAsync("/_devhost/queues.json")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Host.Client.GetAsync("/admin/host/status")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Host.Client.GetAsync("/admin/anything")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ARushOfConcurrentRequestsAllSucceed()
+    {
+        // The worker gives a forwarded request 5 s to meet its InvocationRequest: none may be held back.
+        using var caller = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1000 }) { BaseAddress = Host.Server.BaseUrl, Timeout = TimeSpan.FromMinutes(3) };
+        var responses = await Task.WhenAll(Enumerable.Range(0, 1000).Select(async i =>
+        {
+            using var response = await caller.PostAsync($"/api/echo/r{i}", new StringContent($"{{\"n\":{i}}}", Encoding.UTF8, "application/json"));
+            var echo = await response.Content.ReadFromJsonAsync<JsonObject>();
+            return (response.StatusCode, Id: (string?)echo?["routeValues"]?["id"]);
+        }));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(Enumerable.Range(0, 1000).Select(i => $"r{i}"), responses.Select(r => r.Id));
+    }
+}
+
+// The host's rule for "/" when no function answers it (HomepageMiddleware).
+public sealed class HomepageTests(Azurite azurite) : IClassFixture<Azurite>
+{
+    [Theory]
+    [InlineData("true", HttpStatusCode.NoContent)]
+    [InlineData("false", HttpStatusCode.OK)]
+    public async Task WithoutARootFunctionTheRootIsTheHostsHomepageUnlessDisabled(string disabled, HttpStatusCode expected)
+    {
+        await using var host = new TestWorkerHost(azurite.IsolatedConnectionString(), settings: new Dictionary<string, string>
+        {
+            ["AzureWebJobs.Home.Disabled"] = "true",
+            ["AzureWebJobsDisableHomepage"] = disabled,
+        });
+        await host.StartAsync();
+
+        using var response = await host.Client.GetAsync("/");
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.DoesNotContain(host.Server.Functions, f => f.Name == "Home");
+    }
+
+    [Fact]
+    public async Task ARootFunctionAnswersTheRootWhenTheHomepageIsDisabled()
+    {
+        await using var host = new TestWorkerHost(azurite.IsolatedConnectionString(), settings: new Dictionary<string, string>
+        {
+            ["AzureWebJobsDisableHomepage"] = "true",
+        });
+        await host.StartAsync();
+
+        Assert.Equal("home of the test worker", await host.Client.GetStringAsync("/"));
     }
 }

@@ -31,4 +31,20 @@ public sealed class RouteTemplateTests
         Assert.True(RouteTemplate.CompareSpecificity(parameter, catchAll) < 0);
         Assert.True(RouteTemplate.CompareSpecificity(RouteTemplate.Parse("events/{id:int}"), parameter) < 0);
     }
+
+    [Fact]
+    public void MatchingCollectsTheRouteValues()
+    {
+        var values = new Dictionary<string, string>();
+        Assert.True(RouteTemplate.Parse("api/events/{eventId}/files/{*rest}").TryMatch(["api", "events", "e-1", "files", "a", "b.txt"], values));
+
+        Assert.Equal("e-1", values["eventId"]);
+        Assert.Equal("a/b.txt", values["rest"]);
+    }
+
+    [Theory]
+    [InlineData("{page:maxlength(0)?}", "", true)]
+    [InlineData("{page:maxlength(0)?}", "x", false)]
+    public void AnOptionalEmptyParameterMatchesTheRootOnly(string template, string path, bool expected) =>
+        Assert.Equal(expected, RouteTemplate.Parse(template).Matches(path.Length == 0 ? [] : path.Split('/')));
 }

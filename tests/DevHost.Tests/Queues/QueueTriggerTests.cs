@@ -1,203 +1,182 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Azure.Storage.Queues;
-using Microstructures.TestSupport;
+using Microstructures.DevHost.Tests.Support;
 
 namespace Microstructures.DevHost.Tests.Queues;
 
-public sealed class QueueTriggerTests(Azurite azurite) : IClassFixture<Azurite>
+public sealed class QueueTriggerFixture : SharedHostFixture
 {
-    private static readonly string ContractFolder = Path.Combine(RepoPaths.Root, "..", "shared", "contract");
+    // Like the host with batchSize 2, newBatchThreshold 2 and maxDequeueCount 3.
+    protected override JsonObject Queues => new() { ["batchSize"] = 2, ["newBatchThreshold"] = 2, ["maxDequeueCount"] = 3 };
+}
 
-    private QueueClient Queue(string name) =>
-        new(azurite.ConnectionString, name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+// Queue messages as the host's queue trigger delivers them (contract-worker §4), through the worker.
+// The tests share one DevHost and its queues: each uses messages of its own.
+public sealed class QueueTriggerTests(QueueTriggerFixture fixture) : IClassFixture<QueueTriggerFixture>
+{
+    private TestWorkerHost Host => fixture.Host;
 
-    [Fact]
-    public async Task FailingFunctionIsInvokedMaxDequeueCountTimesThenItsMessageSitsInPoison()
+    // The poison queue's raw texts: another test puts a message there that is not base64.
+    private async Task<List<string>> PoisonAsync()
     {
-        var queueName = TestScriptRoot.UniqueQueueName("orders");
-        await using var root = new TestScriptRoot(azurite.ConnectionString, new JsonObject { ["maxDequeueCount"] = 3 });
-        root.AddQueueFunction("FailOrders", queueName);
-        await root.StartAsync();
-        await Queue(queueName).SendMessageAsync("order 17");
-
-        var poison = Queue(queueName + "-poison");
-        await Eventually.UntilAsync(async () => await poison.ExistsAsync() && (await poison.PeekMessagesAsync(10)).Value.Length == 1,
-            ok => ok, "the message in the poison queue");
-
-        Assert.Equal(3, (await root.InvocationsAsync("FailOrders")).Count);
-        Assert.Equal("order 17", (await poison.PeekMessageAsync()).Value.Body.ToString());
-        Assert.Empty((await Queue(queueName).PeekMessagesAsync(10)).Value);
-        // Nothing is hidden either: the original queue holds no message at all.
-        Assert.Equal(0, (await Queue(queueName).GetPropertiesAsync()).Value.ApproximateMessagesCount);
-
-        // Replaying puts it back on the original queue, where it fails 3 more times and returns to poison.
-        var replay = await root.Client.PostAsync(new Uri($"/_devhost/queues/{queueName}-poison/replay", UriKind.Relative), null);
-        Assert.Equal(1, (int)(await replay.Content.ReadFromJsonAsync<JsonObject>())!["replayed"]!);
-        await Eventually.UntilAsync(() => root.InvocationsAsync("FailOrders"), list => list.Count == 6, "three more attempts after replay");
-        await Eventually.UntilAsync(async () => (await poison.PeekMessagesAsync(10)).Value.Length, n => n == 1, "back in poison");
+        var poison = new QueueClient(Host.StorageConnectionString, Host.QueueName + "-poison");
+        return await poison.ExistsAsync() ? (await poison.PeekMessagesAsync(32)).Value.Select(m => m.Body.ToString()).ToList() : [];
     }
 
+    private static string Base64(string text) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(text));
+
+    private async Task<List<Azure.Data.Tables.TableEntity>> RecordsOfAsync(string message, int count) =>
+        await Eventually.UntilAsync(async () => (await Host.RecordsAsync("RecordQueue")).Where(r => r.GetString("Message") == message).ToList(),
+            list => list.Count >= count, $"{count} invocations with '{message}'");
+
     [Fact]
-    public async Task JsonMessageIsSentDoubleEncodedExactlyAsTheHostDoes()
+    public async Task AJsonMessageArrivesAsTextWithTheHostsMetadataAndIsDeletedOnSuccess()
     {
-        var queueName = TestScriptRoot.UniqueQueueName("indicators");
-        await using var root = new TestScriptRoot(azurite.ConnectionString);
-        root.AddQueueFunction("ComputeIndicators", queueName);
-        await root.StartAsync();
-        var sent = await Queue(queueName).SendMessageAsync("""{"submissionId":"3f2a","attempt":1}""");
+        var message = $$"""{"submissionId":"{{Guid.NewGuid():N}}","attempt":1,"Id":"not-the-message-id-{{Guid.NewGuid():N}}"}""";
+        var sent = (await Host.Queue(Host.QueueName).SendMessageAsync(message)).Value;
 
-        var invocation = (await Eventually.UntilAsync(() => root.InvocationsAsync("ComputeIndicators"), l => l.Count == 1, "one invocation"))[0];
-        var body = TestScriptRoot.BodyOf(invocation);
-        var contract = (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(ContractFolder, "queue-invocation-json-message.json")))!;
+        var record = (await RecordsOfAsync(message, 1))[0];
+        var data = TestWorkerHost.BindingData(record);
 
-        Assert.Equal((string)contract["Data"]!["message"]!, (string)body["Data"]!["message"]!);
-        var metadata = (JsonObject)body["Metadata"]!;
-        Assert.Equal(((JsonObject)contract["Metadata"]!).Select(p => p.Key).Order(), metadata.Select(p => p.Key).Order());
-        Assert.Equal("1", (string)metadata["DequeueCount"]!);
-        Assert.Equal("\"" + sent.Value.MessageId + "\"", (string)metadata["Id"]!);
-        Assert.Matches("^\".+\"$", (string)metadata["PopReceipt"]!);
-        Assert.Equal("\"3f2a\"", (string)metadata["submissionId"]!);
-        Assert.Equal("1", (string)metadata["attempt"]!);
+        Assert.Equal(message, (string)data["QueueTrigger"]!);
+        Assert.Equal("1", (string)data["DequeueCount"]!);
+        Assert.Equal("1", (string)data["attempt"]!);
+        // A JSON message's properties go over the message's own (case-insensitively): its Id wins.
+        Assert.StartsWith("not-the-message-id-", (string)data["Id"]!, StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty((string)data["PopReceipt"]!));
         foreach (var date in new[] { "InsertionTime", "ExpirationTime", "NextVisibleTime" })
         {
-            Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$", (string)metadata[date]!);
+            Assert.Matches(@"^""\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00""$", (string)data[date]!);
         }
-        Assert.Equal("ComputeIndicators", (string)metadata["sys"]!["MethodName"]!);
-        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$", (string)metadata["sys"]!["UtcNow"]!);
-        Assert.True(Guid.TryParse((string)metadata["sys"]!["RandGuid"]!, out _));
-
-        var headers = (JsonObject)invocation["headers"]!;
-        Assert.True(Guid.TryParse((string)headers["X-Azure-Functions-InvocationId"]!, out _));
-        Assert.Matches(@"^4\.\d+\.\d+\.\d+$", (string)headers["X-Azure-Functions-HostVersion"]!);
-        Assert.StartsWith("Azure-Functions-Host/", (string)headers["User-Agent"]!, StringComparison.Ordinal);
-
-        // Success deletes the message.
-        await Eventually.UntilAsync(async () => (await Queue(queueName).GetPropertiesAsync()).Value.ApproximateMessagesCount, n => n == 0, "message deleted");
+        Assert.Equal($"\"{sent.ExpirationTime.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss}+00:00\"", (string)data["ExpirationTime"]!);
+        await Eventually.UntilAsync(async () => (await Host.Queue(Host.QueueName).PeekMessagesAsync(32)).Value.Any(m => m.MessageId == sent.MessageId),
+            present => !present, "the message deleted");
     }
 
     [Fact]
-    public async Task SingleEncodedSwitchSendsThePlainStrings()
+    public async Task APlainMessageCarriesItsOwnId()
     {
-        var queueName = TestScriptRoot.UniqueQueueName("single");
-        await using var root = new TestScriptRoot(azurite.ConnectionString);
-        root.AddQueueFunction("ComputeIndicators", queueName);
-        await root.StartAsync(o => o.SingleEncoded = true);
-        var sent = await Queue(queueName).SendMessageAsync("""{"submissionId":"3f2a","attempt":1}""");
+        var message = "plain " + Guid.NewGuid();
+        var sent = (await Host.Queue(Host.QueueName).SendMessageAsync(message)).Value;
 
-        var invocation = (await Eventually.UntilAsync(() => root.InvocationsAsync("ComputeIndicators"), l => l.Count == 1, "one invocation"))[0];
-        var body = TestScriptRoot.BodyOf(invocation);
-        Assert.Equal("""{"submissionId":"3f2a","attempt":1}""", (string)body["Data"]!["message"]!);
-        Assert.Equal(sent.Value.MessageId, (string)body["Metadata"]!["Id"]!);
-        Assert.Equal("3f2a", (string)body["Metadata"]!["submissionId"]!);
+        var data = TestWorkerHost.BindingData((await RecordsOfAsync(message, 1))[0]);
+
+        Assert.Equal(sent.MessageId, (string)data["Id"]!);
+        Assert.Equal(message, (string)data["QueueTrigger"]!);
     }
 
     [Fact]
-    public async Task EmptyBodyAnswerIsAFailureSoTheMessageIsRetriedThenPoisoned()
+    public async Task AMessageBindsToAPocoParameter()
     {
-        var queueName = TestScriptRoot.UniqueQueueName("empty");
-        await using var root = new TestScriptRoot(azurite.ConnectionString, new JsonObject { ["maxDequeueCount"] = 2 });
-        root.AddQueueFunction("EmptyAnswer", queueName);
-        await root.StartAsync();
-        await Queue(queueName).SendMessageAsync("hello");
+        var id = Guid.NewGuid().ToString("N");
+        await Host.Queue(Host.OrderQueueName).SendMessageAsync($$"""{"Id":"{{id}}","Quantity":3}""");
 
-        var poison = Queue(queueName + "-poison");
-        await Eventually.UntilAsync(async () => await poison.ExistsAsync() && (await poison.PeekMessagesAsync(10)).Value.Length == 1,
-            ok => ok, "the message in the poison queue");
-        var invocations = await root.InvocationsAsync("EmptyAnswer");
-        Assert.Equal(2, invocations.Count);
-        Assert.Equal("2", (string)TestScriptRoot.BodyOf(invocations[1])["Metadata"]!["DequeueCount"]!);
+        var record = await Eventually.UntilAsync(async () => (await Host.RecordsAsync("OrderQueue")).FirstOrDefault(r => r.GetString("OrderId") == id),
+            r => r is not null, "the order recorded");
+        Assert.Equal(3, record!.GetInt32("Quantity"));
+    }
+
+    [Fact]
+    public async Task AFailingMessageIsRetriedUpToMaxDequeueCountThenMovedToPoisonAndCanBeReplayed()
+    {
+        var message = "fail " + Guid.NewGuid();
+        await Host.Queue(Host.QueueName).SendMessageAsync(message);
+
+        // The poison copy is the message's raw (base64) text, byte for byte.
+        await Eventually.UntilAsync(PoisonAsync, list => list.Contains(Base64(message)), "the message in the poison queue");
+
+        var attempts = await RecordsOfAsync(message, 3);
+        Assert.Equal(["1", "2", "3"], attempts.Select(r => (string)TestWorkerHost.BindingData(r)["DequeueCount"]!));
+        Assert.DoesNotContain((await Host.Queue(Host.QueueName).PeekMessagesAsync(32)).Value, m => m.Body.ToString() == message);
+
+        // Replaying puts it back on its queue, where it fails 3 more times and returns to poison.
+        using var replay = await Host.Client.PostAsync(new Uri($"/_devhost/queues/{Host.QueueName}-poison/replay", UriKind.Relative), null);
+        Assert.True((int)(await replay.Content.ReadFromJsonAsync<JsonObject>())!["replayed"]! >= 1);
+        await RecordsOfAsync(message, 6);
+        await Eventually.UntilAsync(PoisonAsync, list => list.Count(m => m == Base64(message)) == 1, "back in poison");
     }
 
     [Fact]
     public async Task AMessageAlreadyPastTheLimitGoesToPoisonWithoutInvocation()
     {
-        var queueName = TestScriptRoot.UniqueQueueName("stale");
-        var raw = new QueueClient(azurite.ConnectionString, queueName);
+        // A queue of its own, read by no listener while its DequeueCount is raised past maxDequeueCount.
+        var message = "stale " + Guid.NewGuid();
+        await using var host = new TestWorkerHost(fixture.Host.StorageConnectionString, new JsonObject { ["maxDequeueCount"] = 1 });
+        var raw = new QueueClient(host.StorageConnectionString, host.QueueName);
         await raw.CreateAsync();
-        await Queue(queueName).SendMessageAsync("stale");
-        // Dequeue it twice by hand (making it visible again) so its DequeueCount exceeds maxDequeueCount 1.
+        await host.Queue(host.QueueName).SendMessageAsync(message);
         for (var i = 0; i < 2; i++)
         {
             var m = (await raw.ReceiveMessageAsync()).Value;
             await raw.UpdateMessageAsync(m.MessageId, m.PopReceipt, visibilityTimeout: TimeSpan.Zero);
         }
-        await using var root = new TestScriptRoot(azurite.ConnectionString, new JsonObject { ["maxDequeueCount"] = 1 });
-        root.AddQueueFunction("ComputeIndicators", queueName);
-        await root.StartAsync();
+        await host.StartAsync();
 
-        var poison = Queue(queueName + "-poison");
+        var poison = host.Queue(host.QueueName + "-poison");
         await Eventually.UntilAsync(async () => await poison.ExistsAsync() && (await poison.PeekMessagesAsync(10)).Value.Length == 1,
             ok => ok, "the message in the poison queue");
-        Assert.Empty(await root.InvocationsAsync("ComputeIndicators"));
+        Assert.DoesNotContain(await host.RecordsAsync("RecordQueue"), r => r.GetString("Message") == message);
+    }
+
+    [Fact]
+    public async Task AMessageThatIsNotBase64GoesToPoisonUntouched()
+    {
+        var raw = new QueueClient(Host.StorageConnectionString, Host.QueueName);
+        var text = "not base64 " + Guid.NewGuid();
+        await raw.SendMessageAsync(text);
+
+        await Eventually.UntilAsync(PoisonAsync, list => list.Contains(text), "the raw message in the poison queue");
     }
 
     [Fact]
     public async Task MessagesOfOneQueueRunConcurrentlyUpToBatchSizePlusNewBatchThreshold()
     {
-        var queueName = TestScriptRoot.UniqueQueueName("batch");
-        await Queue(queueName).CreateAsync();
+        var batch = Guid.NewGuid().ToString("N");
         for (var i = 0; i < 7; i++)
         {
-            await Queue(queueName).SendMessageAsync($"m{i}");
+            await Host.Queue(Host.SlowQueueName).SendMessageAsync($"{batch}-{i}");
         }
-        // Like the host: a batch of 2, and with 2 or fewer running another whole batch, so 4 at most.
-        await using var root = new TestScriptRoot(azurite.ConnectionString, new JsonObject { ["batchSize"] = 2, ["newBatchThreshold"] = 2 });
-        root.AddQueueFunction("SlowCompute", queueName);
-        await root.StartAsync();
 
-        var invocations = await Eventually.UntilAsync(() => root.InvocationsAsync("SlowCompute"), l => l.Count == 7, "seven invocations");
-        var concurrency = invocations.Select(i => (int)i["concurrent"]!).ToList();
-        Assert.Equal(4, concurrency.Max());
-        await Eventually.UntilAsync(async () => (await Queue(queueName).GetPropertiesAsync()).Value.ApproximateMessagesCount, n => n == 0, "all deleted");
+        var records = await Eventually.UntilAsync(async () => (await Host.RecordsAsync("SlowQueue")).Where(r => r.GetString("Message").StartsWith(batch, StringComparison.Ordinal)).ToList(),
+            list => list.Count == 7, "seven invocations");
+        Assert.Equal(4, records.Max(r => r.GetInt32("Concurrent")));
     }
 
     [Fact]
     public async Task AdminRunGivesTheInputAsTheMessageAndWaitReportsTheOutcome()
     {
-        await using var root = new TestScriptRoot(azurite.ConnectionString);
-        root.AddQueueFunction("ComputeIndicators", TestScriptRoot.UniqueQueueName("admin"));
-        root.AddQueueFunction("FailCompute", TestScriptRoot.UniqueQueueName("adminfail"));
-        await root.StartAsync();
+        var input = "admin " + Guid.NewGuid();
+        var ok = await Host.AdminRunAsync("RecordQueue", new { input });
+        Assert.True((bool)ok["succeeded"]!);
+        var data = TestWorkerHost.BindingData((await RecordsOfAsync(input, 1))[0]);
+        Assert.Equal("1", (string)data["DequeueCount"]!);
+        Assert.Equal(input, (string)data["QueueTrigger"]!);
 
-        var ok = await root.Client.PostAsJsonAsync("/admin/functions/ComputeIndicators?wait=true", new { input = "hello" });
-        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
-        var result = (await ok.Content.ReadFromJsonAsync<JsonObject>())!;
-        Assert.True((bool)result["succeeded"]!);
-        Assert.Equal("handled ComputeIndicators", (string)result["logs"]![0]!);
-        var body = TestScriptRoot.BodyOf((await root.InvocationsAsync("ComputeIndicators"))[0]);
-        Assert.Equal("\"hello\"", (string)body["Data"]!["message"]!);
-        Assert.Equal("1", (string)body["Metadata"]!["DequeueCount"]!);
-
-        var failed = await root.Client.PostAsJsonAsync("/admin/functions/FailCompute?wait=true", new { input = "x" });
-        var failure = (await failed.Content.ReadFromJsonAsync<JsonObject>())!;
+        var failure = await Host.AdminRunAsync("RecordQueue", new { input = "fail " + input });
         Assert.False((bool)failure["succeeded"]!);
-        Assert.Equal(500, (int)failure["status"]!);
+        Assert.Equal("Failure", (string)failure["status"]!);
+        Assert.Equal("System.InvalidOperationException: boom requested by message", (string)failure["error"]!);
 
-        var accepted = await root.Client.PostAsJsonAsync("/admin/functions/ComputeIndicators", new { input = "later" });
+        using var accepted = await Host.Client.PostAsJsonAsync("/admin/functions/RecordQueue", new { input = "later " + input });
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
-        var unknown = await root.Client.PostAsJsonAsync("/admin/functions/Nope", new { input = "x" });
+        await RecordsOfAsync("later " + input, 1);
+        using var unknown = await Host.Client.PostAsJsonAsync("/admin/functions/Nope", new { input = "x" });
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        using var http = await Host.Client.PostAsJsonAsync("/admin/functions/Echo", new { input = "x" });
+        Assert.Equal(HttpStatusCode.BadRequest, http.StatusCode);
     }
 
     [Fact]
     public async Task QueuesPageListsTriggerAndPoisonQueues()
     {
-        var queueName = TestScriptRoot.UniqueQueueName("page");
-        await using var root = new TestScriptRoot(azurite.ConnectionString);
-        root.AddQueueFunction("ComputeIndicators", queueName);
-        root.AddTimerFunction("NightlyTimer", "0 0 3 * * *");
-        await root.StartAsync(o => o.DisableTimers = true);
-
-        var json = (await root.Client.GetFromJsonAsync<JsonObject>("/_devhost/queues.json"))!;
-        Assert.Equal(queueName, (string)json["queues"]![0]!["queue"]!);
-        Assert.Equal(queueName + "-poison", (string)json["queues"]![0]!["poisonQueue"]!);
-        Assert.Equal("0 0 3 * * *", (string)json["timers"]![0]!["schedule"]!);
-        var html = await root.Client.GetStringAsync("/_devhost/queues");
-        Assert.Contains(queueName + "-poison", html, StringComparison.Ordinal);
+        var json = (await Host.Client.GetFromJsonAsync<JsonObject>("/_devhost/queues.json"))!;
+        var queues = json["queues"]!.AsArray();
+        Assert.Contains(queues, q => (string)q!["queue"]! == Host.QueueName && (string)q["poisonQueue"]! == Host.QueueName + "-poison");
+        Assert.Contains(json["timers"]!.AsArray(), t => (string)t!["function"]! == "RecordTimer" && (string)t["schedule"]! == TestWorkerHost.Yearly);
+        var html = await Host.Client.GetStringAsync("/_devhost/queues");
+        Assert.Contains(Host.QueueName + "-poison", html, StringComparison.Ordinal);
         Assert.Contains("Rejouer", html, StringComparison.Ordinal);
-        Assert.Matches(new Regex("NightlyTimer"), html);
     }
 }

@@ -3,21 +3,22 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microstructures.TestSupport;
+using Microstructures.DevHost.Tests.Support;
 
 namespace Microstructures.DevHost.Tests.Sink;
 
-// Tests in one class run one after another and share this Azurite's outbox: each uses its own addresses.
-public sealed class EmailSinkTests(Azurite azurite) : IClassFixture<Azurite>
+public sealed class EmailSinkFixture : SharedHostFixture;
+
+// Tests in one class run one after another and share this DevHost's outbox: each uses its own addresses.
+public sealed class EmailSinkTests(EmailSinkFixture fixture) : IClassFixture<EmailSinkFixture>
 {
     private static readonly string Pdf = Convert.ToBase64String(Encoding.ASCII.GetBytes("%PDF-1.4 fake"));
 
-    private async Task<TestScriptRoot> StartAsync()
+    private HttpClient NewClient()
     {
-        var root = new TestScriptRoot(azurite.ConnectionString);
-        await root.StartAsync();
-        root.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "SG.test-key");
-        return root;
+        var client = new HttpClient { BaseAddress = fixture.Host.Server.BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "SG.test-key");
+        return client;
     }
 
     private static string Unique(string name) => $"{name}.{Guid.NewGuid():N}@example.org";
@@ -41,15 +42,15 @@ public sealed class EmailSinkTests(Azurite azurite) : IClassFixture<Azurite>
         ["substitutions"] = new JsonObject { ["{{name}}"] = name, ["{{event}}"] = "Journée 2026" },
     };
 
-    private static async Task<JsonArray> OutboxAsync(TestScriptRoot root, string query = "") =>
-        (await root.Client.GetFromJsonAsync<JsonArray>("/_devhost/outbox" + query))!;
+    private static async Task<JsonArray> OutboxAsync(HttpClient client, string query = "") =>
+        (await client.GetFromJsonAsync<JsonArray>("/_devhost/outbox" + query))!;
 
     [Fact]
     public async Task TwoPersonalizationsStoreTwoMessagesWithSubstitutedSubjects()
     {
-        await using var root = await StartAsync();
+        using var root = NewClient();
         var (alice, bob) = (Unique("alice"), Unique("bob"));
-        var response = await root.Client.PostAsJsonAsync("/v3/mail/send", Mail(new JsonArray(To(alice, "Alice"), To(bob, "Bob"))));
+        var response = await root.PostAsJsonAsync("/v3/mail/send", Mail(new JsonArray(To(alice, "Alice"), To(bob, "Bob"))));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.False(string.IsNullOrEmpty(response.Headers.GetValues("X-Message-Id").Single()));
@@ -64,13 +65,13 @@ public sealed class EmailSinkTests(Azurite azurite) : IClassFixture<Azurite>
     [Fact]
     public async Task OutboxListsLinksAndAttachmentsAndFiltersBySince()
     {
-        await using var root = await StartAsync();
+        using var root = NewClient();
         var early = Unique("early");
-        await root.Client.PostAsJsonAsync("/v3/mail/send", Mail(new JsonArray(To(early, "Early"))));
+        await root.PostAsJsonAsync("/v3/mail/send", Mail(new JsonArray(To(early, "Early"))));
         var since = DateTimeOffset.UtcNow;
         await Eventually.UntilAsync(() => Task.FromResult(DateTimeOffset.UtcNow), now => now > since.AddMilliseconds(5), "the clock to move");
         var late = Unique("late");
-        await root.Client.PostAsJsonAsync("/v3/mail/send", Mail(new JsonArray(To(late, "Late"))));
+        await root.PostAsJsonAsync("/v3/mail/send", Mail(new JsonArray(To(late, "Late"))));
 
         var message = Assert.Single(await OutboxAsync(root, "?to=" + Uri.EscapeDataString(late)))!;
         Assert.Equal(["https://app.example/confirm?id=1&sig=abc", "https://app.example/unsubscribe"],
@@ -82,11 +83,11 @@ public sealed class EmailSinkTests(Azurite azurite) : IClassFixture<Azurite>
         Assert.Contains(recent, m => (string)m!["to"]![0]! == late);
         Assert.DoesNotContain(recent, m => (string)m!["to"]![0]! == early);
 
-        var attachment = await root.Client.GetAsync($"/_devhost/outbox/{message["id"]}/attachments/billet.pdf");
+        var attachment = await root.GetAsync($"/_devhost/outbox/{message["id"]}/attachments/billet.pdf");
         Assert.Equal("application/pdf", attachment.Content.Headers.ContentType!.MediaType);
         Assert.Equal("%PDF-1.4 fake", await attachment.Content.ReadAsStringAsync());
 
-        var page = await root.Client.GetStringAsync($"/_devhost/outbox/page?id={message["id"]}");
+        var page = await root.GetStringAsync($"/_devhost/outbox/page?id={message["id"]}");
         Assert.Contains("srcdoc=", page, StringComparison.Ordinal);
         Assert.Contains("billet.pdf", page, StringComparison.Ordinal);
     }
@@ -107,7 +108,7 @@ public sealed class EmailSinkTests(Azurite azurite) : IClassFixture<Azurite>
     [MemberData(nameof(Rejections))]
     public async Task InvalidRequestsAreRejectedLikeSendGridAndStoreNothing(string because, string field)
     {
-        await using var root = await StartAsync();
+        using var root = NewClient();
         var address = Unique("reject");
         var mail = because switch
         {
@@ -127,7 +128,7 @@ public sealed class EmailSinkTests(Azurite azurite) : IClassFixture<Azurite>
         };
         var before = (await OutboxAsync(root)).Count;
 
-        var response = await root.Client.PostAsJsonAsync("/v3/mail/send", mail);
+        var response = await root.PostAsJsonAsync("/v3/mail/send", mail);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var errors = (await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsArray();
@@ -138,9 +139,9 @@ public sealed class EmailSinkTests(Azurite azurite) : IClassFixture<Azurite>
     [Fact]
     public async Task MissingBearerIsRejected401()
     {
-        await using var root = await StartAsync();
-        root.Client.DefaultRequestHeaders.Authorization = null;
-        var response = await root.Client.PostAsJsonAsync("/v3/mail/send", Mail(new JsonArray(To(Unique("a"), "A"))));
+        using var root = NewClient();
+        root.DefaultRequestHeaders.Authorization = null;
+        var response = await root.PostAsJsonAsync("/v3/mail/send", Mail(new JsonArray(To(Unique("a"), "A"))));
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.NotNull((await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]);
     }
@@ -148,36 +149,34 @@ public sealed class EmailSinkTests(Azurite azurite) : IClassFixture<Azurite>
     [Fact]
     public async Task InjectedFaultAnswersTheStatusTheGivenNumberOfTimes()
     {
-        await using var root = await StartAsync();
+        using var root = NewClient();
         var address = Unique("fault");
-        await root.Client.PostAsJsonAsync("/_devhost/sink/faults", new { status = 503, count = 2 });
+        await root.PostAsJsonAsync("/_devhost/sink/faults", new { status = 503, count = 2 });
 
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 3; i++)
         {
-            statuses.Add((await root.Client.PostAsJsonAsync("/v3/mail/send", Mail(new JsonArray(To(address, "F"))))).StatusCode);
+            statuses.Add((await root.PostAsJsonAsync("/v3/mail/send", Mail(new JsonArray(To(address, "F"))))).StatusCode);
         }
 
         Assert.Equal([HttpStatusCode.ServiceUnavailable, HttpStatusCode.ServiceUnavailable, HttpStatusCode.Accepted], statuses);
         Assert.Single(await OutboxAsync(root, "?to=" + Uri.EscapeDataString(address)));
 
-        await root.Client.PostAsJsonAsync("/_devhost/sink/faults", new { status = 500, count = 5 });
-        await root.Client.DeleteAsync("/_devhost/sink/faults");
-        Assert.Equal(HttpStatusCode.Accepted, (await root.Client.PostAsJsonAsync("/v3/mail/send", Mail(new JsonArray(To(Unique("f2"), "F"))))).StatusCode);
+        await root.PostAsJsonAsync("/_devhost/sink/faults", new { status = 500, count = 5 });
+        await root.DeleteAsync("/_devhost/sink/faults");
+        Assert.Equal(HttpStatusCode.Accepted, (await root.PostAsJsonAsync("/v3/mail/send", Mail(new JsonArray(To(Unique("f2"), "F"))))).StatusCode);
     }
 
     [Fact]
     public async Task OutboxDeletedWhileRunningIsCreatedAgainByTheNextSend()
     {
-        var storage = azurite.IsolatedConnectionString();
-        await using var root = new TestScriptRoot(storage);
-        await root.StartAsync();
-        root.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "SG.test-key");
+        var storage = fixture.Host.StorageConnectionString;
+        using var root = NewClient();
         var (first, second) = (Unique("first"), Unique("second"));
-        Assert.Equal(HttpStatusCode.Accepted, (await root.Client.PostAsJsonAsync("/v3/mail/send", Mail(new JsonArray(To(first, "A"))))).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await root.PostAsJsonAsync("/v3/mail/send", Mail(new JsonArray(To(first, "A"))))).StatusCode);
 
         await new Azure.Storage.Blobs.BlobServiceClient(storage).DeleteBlobContainerAsync("outbox");
-        var response = await root.Client.PostAsJsonAsync("/v3/mail/send", Mail(new JsonArray(To(second, "B"))));
+        var response = await root.PostAsJsonAsync("/v3/mail/send", Mail(new JsonArray(To(second, "B"))));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Single(await OutboxAsync(root, "?to=" + Uri.EscapeDataString(second)));

@@ -1,127 +1,128 @@
-using System.Net.Http.Json;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Azure.Storage.Blobs;
-using System.Globalization;
-using Microstructures.TestSupport;
+using Microstructures.DevHost.Tests.Support;
 
 namespace Microstructures.DevHost.Tests.Timers;
 
-public sealed class TimerTriggerTests(Azurite azurite) : IClassFixture<Azurite>
+internal static class TimerStatusBlob
 {
-    // Once a year: nothing fires during a test except what the test asks for.
-    private const string Yearly = "0 0 3 1 1 *";
+    public static BlobClient For(string storage, string hostId, string function) =>
+        new BlobServiceClient(storage).GetBlobContainerClient("azure-webjobs-hosts").GetBlobClient($"timers/{hostId}/Host.Functions.{function}/status");
 
-    private BlobClient StatusBlob(string hostId, string function) =>
-        new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient("azure-webjobs-hosts")
-            .GetBlobClient($"timers/{hostId}/Host.Functions.{function}/status");
+    public static async Task<JsonNode> ReadAsync(BlobClient blob) => JsonNode.Parse((await blob.DownloadContentAsync()).Value.Content.ToString())!;
 
-    [Fact]
-    public async Task StoredNextInThePastRunsOnceAtStartWithIsPastDue()
+    // TimerInfo as the worker deserialised it from the host's payload.
+    public static JsonObject TimerInfo(Azure.Data.Tables.TableEntity record) => (JsonObject)JsonNode.Parse(record.GetString("TimerInfo"))!;
+}
+
+public sealed class ScheduledTimersFixture : SharedHostFixture
+{
+    public DateTimeOffset Missed { get; } = DateTimeOffset.UtcNow.AddDays(-3);
+
+    protected override IDictionary<string, string> Settings => new Dictionary<string, string>
     {
-        var hostId = "test" + Guid.NewGuid().ToString("N")[..8];
-        var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient("azure-webjobs-hosts");
-        await container.CreateIfNotExistsAsync();
-        var missed = DateTimeOffset.UtcNow.AddDays(-3);
-        await StatusBlob(hostId, "NightlyTimer").UploadAsync(BinaryData.FromString(new JsonObject
+        // Every second, while a run takes 1.5 s: some occurrences must be skipped, none may overlap.
+        ["TestTickSchedule"] = "* * * * * *",
+        ["AzureWebJobs.FailingTimer.Disabled"] = "true",
+    };
+
+    protected override void Configure(DevHostOptions options) => options.DisableTimers = false;
+
+    // RecordTimer's monitor recorded an occurrence three days ago that never ran.
+    protected override async Task PrepareAsync(string storage, string hostId)
+    {
+        var blob = TimerStatusBlob.For(storage, hostId, "RecordTimer");
+        await new BlobServiceClient(storage).GetBlobContainerClient("azure-webjobs-hosts").CreateIfNotExistsAsync();
+        await blob.UploadAsync(BinaryData.FromString(new JsonObject
         {
-            ["Last"] = missed.AddDays(-1).ToString("o", CultureInfo.InvariantCulture),
-            ["Next"] = missed.ToString("o", CultureInfo.InvariantCulture),
-            ["LastUpdated"] = missed.AddDays(-1).ToString("o", CultureInfo.InvariantCulture),
+            ["Last"] = Missed.AddDays(-1).ToString("o", CultureInfo.InvariantCulture),
+            ["Next"] = Missed.ToString("o", CultureInfo.InvariantCulture),
+            ["LastUpdated"] = Missed.AddDays(-1).ToString("o", CultureInfo.InvariantCulture),
         }.ToJsonString()), overwrite: true);
+    }
+}
 
-        await using var root = new TestScriptRoot(azurite.ConnectionString);
-        root.AddTimerFunction("NightlyTimer", Yearly);
-        await root.StartAsync(o => o.SettingOverrides["AzureFunctionsWebHost__hostid"] = hostId);
+// Timers as the host's TimerListener runs them (contract-worker §5), through the worker.
+public sealed class ScheduledTimerTests(ScheduledTimersFixture fixture) : IClassFixture<ScheduledTimersFixture>
+{
+    private TestWorkerHost Host => fixture.Host;
 
-        var invocations = await Eventually.UntilAsync(() => root.InvocationsAsync("NightlyTimer"), l => l.Count >= 1, "the catch-up run");
-        var timer = TestScriptRoot.BodyOf(invocations[0])["Data"]!["timer"]!;
+    [Fact]
+    public async Task AStoredNextInThePastRunsOnceAtStartPastDueAndTheStatusAdvances()
+    {
+        var record = (await Eventually.UntilAsync(() => Host.RecordsAsync("RecordTimer"), l => l.Count >= 1, "the catch-up run"))[0];
+        var timer = TimerStatusBlob.TimerInfo(record);
+
         Assert.True((bool)timer["IsPastDue"]!);
-        Assert.Equal(missed.ToString("yyyy-MM-dd'T'HH:mm:ss'+00:00'", CultureInfo.InvariantCulture), (string)timer["ScheduleStatus"]!["Next"]!);
-        Assert.True((bool)timer["Schedule"]!["AdjustForDST"]!);
-
-        // The status advances past the missed occurrence: a restart would not run it again.
-        var status = await Eventually.UntilAsync(
-            async () => JsonNode.Parse((await StatusBlob(hostId, "NightlyTimer").DownloadContentAsync()).Value.Content.ToString())!,
+        Assert.Equal(fixture.Missed.UtcDateTime, DateTime.Parse((string)timer["ScheduleStatus"]!["Next"]!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal), TimeSpan.FromSeconds(1));
+        Assert.Matches(@"^\d\d/\d\d/\d{4} \d\d:\d\d:\d\d$", (string)TestWorkerHost.BindingData(record)["TimerTrigger"]!);
+        var status = await Eventually.UntilAsync(() => TimerStatusBlob.ReadAsync(TimerStatusBlob.For(Host.StorageConnectionString, Host.HostId, "RecordTimer")),
             s => DateTimeOffset.Parse((string)s["Next"]!, CultureInfo.InvariantCulture) > DateTimeOffset.UtcNow, "the status blob advanced");
-        Assert.Equal(missed.ToUnixTimeSeconds(), DateTimeOffset.Parse((string)status["Last"]!, CultureInfo.InvariantCulture).ToUnixTimeSeconds());
-        Assert.Single(await root.InvocationsAsync("NightlyTimer"));
+        // Last is the missed occurrence: a restart does not run it again.
+        Assert.Equal(fixture.Missed.ToUnixTimeSeconds(), DateTimeOffset.Parse((string)status["Last"]!, CultureInfo.InvariantCulture).ToUnixTimeSeconds());
+        Assert.Single(await Host.RecordsAsync("RecordTimer"));
     }
 
     [Fact]
-    public async Task FrequentScheduleHasNoMonitorSoScheduleStatusIsNull()
+    public async Task RunOnStartupFiresOnceAtStartWithoutMonitor()
     {
-        await using var root = new TestScriptRoot(azurite.ConnectionString);
-        root.AddTimerFunction("EveryThirtySeconds", "*/30 * * * * *");
-        await root.StartAsync(o => o.DisableTimers = true);
+        var record = (await Eventually.UntilAsync(() => Host.RecordsAsync("StartupTimer"), l => l.Count >= 1, "the startup run"))[0];
+        var timer = TimerStatusBlob.TimerInfo(record);
 
-        var response = await root.Client.PostAsJsonAsync("/admin/functions/EveryThirtySeconds?wait=true", new { input = "", isPastDue = true });
-        Assert.True((bool)(await response.Content.ReadFromJsonAsync<JsonObject>())!["succeeded"]!);
-        var timer = TestScriptRoot.BodyOf((await root.InvocationsAsync("EveryThirtySeconds"))[0])["Data"]!["timer"]!.AsObject();
-        Assert.True(timer.ContainsKey("ScheduleStatus"));
-        Assert.Null(timer["ScheduleStatus"]);
-        Assert.True((bool)timer["IsPastDue"]!);
-    }
-
-    [Fact]
-    public async Task ExplicitUseMonitorFalseGivesNullScheduleStatus()
-    {
-        await using var root = new TestScriptRoot(azurite.ConnectionString);
-        root.AddTimerFunction("NoMonitor", Yearly, useMonitor: false);
-        await root.StartAsync(o => o.DisableTimers = true);
-
-        await root.Client.PostAsJsonAsync("/admin/functions/NoMonitor?wait=true", new { input = "" });
-        var timer = TestScriptRoot.BodyOf((await root.InvocationsAsync("NoMonitor"))[0])["Data"]!["timer"]!.AsObject();
-        Assert.Null(timer["ScheduleStatus"]);
         Assert.False((bool)timer["IsPastDue"]!);
+        Assert.Null(timer["ScheduleStatus"]);
+        Assert.Single(await Host.RecordsAsync("StartupTimer"));
     }
 
     [Fact]
-    public async Task AdminRunOfAMonitoredTimerBeforeItsFirstRunCarriesTheZeroLast()
+    public async Task ScheduledRunsOfASubMinuteScheduleFireWithoutMonitorAndNeverOverlap()
     {
-        await using var root = new TestScriptRoot(azurite.ConnectionString);
-        root.AddTimerFunction("MonthlyNewsletterTimer", Yearly);
-        root.AddTimerFunction("FailingTimer", Yearly);
-        await root.StartAsync(o =>
-        {
-            o.DisableTimers = true;
-            o.SettingOverrides["AzureFunctionsWebHost__hostid"] = "admin" + Guid.NewGuid().ToString("N")[..8];
-        });
+        var records = await Eventually.UntilAsync(() => Host.RecordsAsync("SlowTicker"), l => l.Count >= 3, "three scheduled runs");
 
-        var response = await root.Client.PostAsJsonAsync("/admin/functions/MonthlyNewsletterTimer?wait=true", new { input = "" });
-        var result = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.All(records, r => Assert.Equal(1, r.GetInt32("Concurrent")));
+        Assert.All(records, r => Assert.Null(TimerStatusBlob.TimerInfo(r)["ScheduleStatus"]));
+    }
+}
+
+public sealed class ManualTimersFixture : SharedHostFixture;
+
+public sealed class ManualTimerTests(ManualTimersFixture fixture) : IClassFixture<ManualTimersFixture>
+{
+    private TestWorkerHost Host => fixture.Host;
+
+    [Fact]
+    public async Task AdminRunOfAMonitoredTimerBeforeItsFirstRunCarriesNeverForLast()
+    {
+        var result = await Host.AdminRunAsync("RecordTimer", new { input = "" });
+
         Assert.True((bool)result["succeeded"]!);
-        var timer = TestScriptRoot.BodyOf((await root.InvocationsAsync("MonthlyNewsletterTimer"))[0])["Data"]!["timer"]!;
-        Assert.Equal("0001-01-01T00:00:00+00:00", (string)timer["ScheduleStatus"]!["Last"]!);
+        var timer = TimerStatusBlob.TimerInfo((await Host.RecordsAsync("RecordTimer")).Single());
+        Assert.StartsWith("0001-01-01T00:00:00", (string)timer["ScheduleStatus"]!["Last"]!, StringComparison.Ordinal);
+        Assert.StartsWith("0001-01-01T00:00:00", (string)timer["ScheduleStatus"]!["LastUpdated"]!, StringComparison.Ordinal);
         Assert.False((bool)timer["IsPastDue"]!);
-
-        var failed = await root.Client.PostAsJsonAsync("/admin/functions/FailingTimer?wait=true", new { input = "" });
-        Assert.False((bool)(await failed.Content.ReadFromJsonAsync<JsonObject>())!["succeeded"]!);
-        // A failed timer run is not retried.
-        Assert.Single(await root.InvocationsAsync("FailingTimer"));
+        // A manual run does not move the schedule's status.
+        Assert.False(await TimerStatusBlob.For(Host.StorageConnectionString, Host.HostId, "RecordTimer").ExistsAsync());
     }
 
     [Fact]
-    public async Task ScheduledRunsFireAndNeverOverlap()
+    public async Task AFailedTimerRunIsNotRetried()
     {
-        await using var root = new TestScriptRoot(azurite.ConnectionString);
-        // Every second, while each run takes 1.5 s: some occurrences must be skipped, none may overlap.
-        root.AddTimerFunction("SlowTicker", "* * * * * *");
-        await root.StartAsync();
+        var result = await Host.AdminRunAsync("FailingTimer", new { input = "", isPastDue = true });
 
-        var invocations = await Eventually.UntilAsync(() => root.InvocationsAsync("SlowTicker"), l => l.Count >= 3, "three scheduled runs");
-        Assert.All(invocations, i => Assert.Equal(1, (int)i["concurrent"]!));
-        Assert.All(invocations, i => Assert.Null(TestScriptRoot.BodyOf(i)["Data"]!["timer"]!["ScheduleStatus"]));
+        Assert.False((bool)result["succeeded"]!);
+        Assert.Equal("System.InvalidOperationException: the failing timer failed", (string)result["error"]!);
+        var record = Assert.Single(await Host.RecordsAsync("FailingTimer"));
+        Assert.True((bool)TimerStatusBlob.TimerInfo(record)["IsPastDue"]!);
     }
 
     [Fact]
-    public async Task RunOnStartupFiresOnceAtStart()
+    public async Task AnExplicitUseMonitorFalseGivesANullScheduleStatus()
     {
-        await using var root = new TestScriptRoot(azurite.ConnectionString);
-        root.AddFunction("StartupTimer", $$"""
-            {"bindings":[{"type":"timerTrigger","direction":"in","name":"tick","schedule":"{{Yearly}}","runOnStartup":true,"useMonitor":false}]}
-            """);
-        await root.StartAsync();
-        var invocations = await Eventually.UntilAsync(() => root.InvocationsAsync("StartupTimer"), l => l.Count == 1, "the startup run");
-        Assert.False((bool)TestScriptRoot.BodyOf(invocations[0])["Data"]!["tick"]!["IsPastDue"]!);
+        var result = await Host.AdminRunAsync("StartupTimer", new { input = "" });
+
+        Assert.True((bool)result["succeeded"]!);
+        var timer = TimerStatusBlob.TimerInfo((await Host.RecordsAsync("StartupTimer")).Single());
+        Assert.Null(timer["ScheduleStatus"]);
     }
 }
