@@ -106,8 +106,9 @@ public sealed class DevHostServer : IAsyncDisposable
         {
             grpc = await GrpcServer.StartAsync(loggerFactory, cancellationToken);
             workers = new WorkerSupervisor(grpc, launcher, new RpcLogWriter(settings, loggerFactory), options.WorkerRestartInterval, loggerFactory);
+            var invocations = new WorkerInvoker(workers, loggerFactory);
             var state = new DevHostState(hostId, workers);
-            var handler = new FunctionHttpHandler(workers, invoker, host.FunctionTimeout, FunctionHttpHandler.BodySizeLimit(settings),
+            var handler = new FunctionHttpHandler(invocations, invoker, host.FunctionTimeout, FunctionHttpHandler.BodySizeLimit(settings),
                 string.Equals(settings.Get("AzureWebJobsDisableHomepage"), "true", StringComparison.OrdinalIgnoreCase),
                 functionsReady.Task, loggerFactory.CreateLogger("Microstructures.DevHost.Http"));
             app = BuildApp(options, state, blobs, handler, loggerFactory);
@@ -118,7 +119,7 @@ public sealed class DevHostServer : IAsyncDisposable
 
             var launch = WorkerLaunch.Create(scriptRoot, workerConfig, executable, settings, baseUrl);
             var (worker, metadata) = await workers.StartAsync(launch, cancellationToken);
-            var indexed = metadata.UseDefaultMetadataIndexing ? FunctionIndex.ReadMetadataFile(scriptRoot) : metadata.FunctionMetadataResults;
+            var indexed = metadata.UseDefaultMetadataIndexing ? FunctionsMetadataFile.Read(scriptRoot) : metadata.FunctionMetadataResults;
             var functions = FunctionIndex.Build(indexed, scriptRoot, host.RoutePrefix, settings, options.TimeProvider);
             if (worker.HttpUri is null && functions.FirstOrDefault(f => f.Kind == TriggerKind.Http) is { } http)
             {
@@ -138,12 +139,12 @@ public sealed class DevHostServer : IAsyncDisposable
                     service = CreateClient(() => new QueueServiceClient(connection), settings.Path, "Values." + setting);
                     queueServices[setting] = service;
                 }
-                listeners.Add(new QueueListener(function, service, host.Queues, workers, host.FunctionTimeout, options.TimeProvider,
+                listeners.Add(new QueueListener(function, service, host.Queues, invocations, host.FunctionTimeout, options.TimeProvider,
                     loggerFactory.CreateLogger("Microstructures.DevHost.Queues")));
             }
             var statusStore = new TimerStatusStore(blobs, hostId);
             var timers = functions.Where(f => f.Kind == TriggerKind.Timer)
-                .Select(f => new TimerRunner(f, statusStore, workers, host.FunctionTimeout, options.TimeProvider, loggerFactory.CreateLogger("Microstructures.DevHost.Timers")))
+                .Select(f => new TimerRunner(f, statusStore, invocations, host.FunctionTimeout, options.TimeProvider, loggerFactory.CreateLogger("Microstructures.DevHost.Timers")))
                 .ToList();
             state.Initialize(functions, listeners, timers);
             functionsReady.SetResult(functions);

@@ -12,8 +12,30 @@ internal static class AdminEndpoints
         // Like the real host (and `func start`): run a non-HTTP function now, answering 202. `?wait=true`
         // is a DevHost extension: the outcome, with the RpcLog messages of that invocation.
         app.MapPost("/admin/functions/{name}", RunAsync);
-        app.MapGet("/admin/host/status", (DevHostState state) =>
-            TypedResults.Ok(new { id = state.HostId, state = state.Workers.State, version = WorkerSupervisor.HostVersion, processId = state.Workers.ProcessId }));
+        app.MapGet("/admin/host/status", async (DevHostState state, CancellationToken cancellationToken) =>
+        {
+            // A WorkerStatusRequest's round trip: how promptly the worker answers on its stream.
+            TimeSpan? ping = null;
+            using (var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                limit.CancelAfter(TimeSpan.FromSeconds(5));
+                try
+                {
+                    ping = await state.Workers.PingAsync(limit.Token);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                }
+            }
+            return TypedResults.Ok(new
+            {
+                id = state.HostId,
+                state = state.Workers.State,
+                version = WorkerStarter.HostVersion,
+                processId = state.Workers.ProcessId,
+                workerPingMs = ping?.TotalMilliseconds,
+            });
+        });
         app.MapGet("/admin/functions", (DevHostState state) =>
             TypedResults.Ok(state.Functions.Select(f => new
             {

@@ -15,7 +15,7 @@ namespace Microstructures.DevHost.Http;
 // carrying the HTTP trigger's metadata goes over gRPC (GrpcWorkerChannel.SendInvocationRequest,
 // DefaultHttpProxyService). A failed invocation is an empty 500 unless the answer has begun.
 internal sealed class FunctionHttpHandler(
-    WorkerSupervisor supervisor, HttpMessageInvoker invoker, TimeSpan functionTimeout,
+    WorkerInvoker workers, HttpMessageInvoker invoker, TimeSpan functionTimeout,
     long bodySizeLimit, bool homepageDisabled, Task<IReadOnlyList<FunctionDefinition>> functions, ILogger logger)
 {
     public const string InvocationIdHeader = "x-ms-invocation-id";
@@ -93,7 +93,7 @@ internal sealed class FunctionHttpHandler(
         RunningWorker worker;
         try
         {
-            worker = await supervisor.WaitReadyAsync(context.RequestAborted);
+            worker = await workers.WaitReadyAsync(context.RequestAborted);
         }
         catch (WorkerUnavailableException ex)
         {
@@ -126,12 +126,12 @@ internal sealed class FunctionHttpHandler(
         var body = new BodyLimitWatch(request.Body);
         request.Body = body;
 
-        using var limit = WorkerSupervisor.NewTimeout(functionTimeout);
+        using var limit = WorkerInvoker.NewTimeout(functionTimeout);
         using var forwardStop = CancellationTokenSource.CreateLinkedTokenSource(limit.Token, context.RequestAborted);
         // The forward first, then the InvocationRequest: neither waits for the other.
         var forward = Forwarder.SendAsync(context, worker.HttpUri!.ToString(), invoker, ForwardConfig, HttpTransformer.Default, forwardStop.Token).AsTask();
-        var pending = supervisor.Begin(worker, function, invocation);
-        var completion = supervisor.CompleteAsync(worker, function, pending, functionTimeout, limit, context.RequestAborted);
+        var pending = workers.Begin(worker, function, invocation);
+        var completion = workers.CompleteAsync(worker, function, pending, functionTimeout, limit, context.RequestAborted);
         if (await Task.WhenAny(forward, completion) == forward && forward.IsCompletedSuccessfully && forward.Result != ForwarderError.None)
         {
             // The request could not reach the worker (its body broke off, or was too large): the worker

@@ -19,7 +19,7 @@ internal sealed class QueueListener : IDisposable
 
     private readonly FunctionDefinition _function;
     private readonly QueueSettings _settings;
-    private readonly WorkerSupervisor _workers;
+    private readonly WorkerInvoker _workers;
     private readonly TimeSpan _functionTimeout;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -27,7 +27,7 @@ internal sealed class QueueListener : IDisposable
     private int _inFlight;
 
     public QueueListener(
-        FunctionDefinition function, QueueServiceClient service, QueueSettings settings, WorkerSupervisor workers,
+        FunctionDefinition function, QueueServiceClient service, QueueSettings settings, WorkerInvoker workers,
         TimeSpan functionTimeout, TimeProvider time, ILogger logger)
     {
         _function = function;

@@ -9,7 +9,7 @@ namespace Microstructures.DevHost.Timers;
 // kept in memory and, with the monitor, in the status blob; a past-due catch-up at start; one run
 // at a time.
 internal sealed class TimerRunner(
-    FunctionDefinition function, TimerStatusStore store, WorkerSupervisor workers, TimeSpan functionTimeout, TimeProvider time, ILogger logger) : IDisposable
+    FunctionDefinition function, TimerStatusStore store, WorkerInvoker workers, TimeSpan functionTimeout, TimeProvider time, ILogger logger) : IDisposable
 {
     private readonly SemaphoreSlim _running = new(1, 1);
     private readonly Lock _lock = new();

@@ -1,31 +1,22 @@
-using System.Diagnostics;
 using Microstructures.DevHost.Configuration;
 using Microstructures.DevHost.Grpc.Messages;
 
 namespace Microstructures.DevHost.Worker;
 
-// One worker process and its stream, as the host's dispatcher (RpcFunctionInvocationDispatcher)
-// keeps it: handshake, load, invocations; a worker that exits fails its running invocations at once
+// One worker process at a time, as the host's dispatcher (RpcFunctionInvocationDispatcher) keeps it:
+// started (WorkerStarter), loaded, watched; a worker that exits fails its running invocations at once
 // and is restarted (exit code 200 quietly; any other code but 0 counts as an error, and the third
 // error within 30 minutes gives up); a restart starts no sooner than RestartInterval after the
 // previous start; on stop, WorkerTerminate then a kill after the grace period.
 internal sealed class WorkerSupervisor : IAsyncDisposable
 {
-    // The host version this DevHost follows (sent as WorkerInitRequest.host_version).
-    public const string HostVersion = "4.1037.0.0";
-
     public static readonly TimeSpan TerminateGracePeriod = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan StartStreamTimeout = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan ErrorWindow = TimeSpan.FromMinutes(30);
     private const int ErrorThreshold = 3;
 
-    private readonly GrpcServer _server;
-    private readonly ProcessLauncher _launcher;
-    private readonly RpcLogWriter _logs;
+    private readonly WorkerStarter _starter;
     private readonly TimeSpan _restartInterval;
     private readonly ILogger _logger;
-    private readonly ILogger _invocationLogger;
     private readonly Lock _lock = new();
     private readonly List<DateTimeOffset> _errors = [];
     private readonly CancellationTokenSource _stopping = new();
@@ -34,18 +25,13 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
     private TaskCompletionSource<RunningWorker> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private RunningWorker? _current;
     private IReadOnlyList<FunctionDefinition> _functions = [];
-    private DateTimeOffset _lastStart = DateTimeOffset.MinValue;
-    private WorkerLaunch _launch = null!;
     private int _disposed;
 
     public WorkerSupervisor(GrpcServer server, ProcessLauncher launcher, RpcLogWriter logs, TimeSpan restartInterval, ILoggerFactory loggerFactory)
     {
-        _server = server;
-        _launcher = launcher;
-        _logs = logs;
         _restartInterval = restartInterval;
         _logger = loggerFactory.CreateLogger("Microstructures.DevHost.Worker.Process");
-        _invocationLogger = loggerFactory.CreateLogger("Microstructures.DevHost.Invocations");
+        _starter = new WorkerStarter(server, launcher, logs, _logger);
     }
 
     public string State { get; private set; } = "Initializing";
@@ -68,14 +54,14 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
     // next, then LoadAsync; a worker that exits meanwhile fails the start with its exit code.
     public async Task<(RunningWorker Worker, FunctionMetadataResponse Metadata)> StartAsync(WorkerLaunch launch, CancellationToken cancellationToken)
     {
-        _launch = launch;
-        var worker = await LaunchAsync(cancellationToken);
+        _starter.Launch = launch;
+        var worker = await _starter.LaunchAsync(Track, cancellationToken);
         try
         {
-            var metadata = await DuringStartAsync(worker, worker.Channel.GetMetadataAsync(_launch.ScriptRoot, cancellationToken), "before answering FunctionsMetadataRequest");
+            var metadata = await WorkerStarter.DuringStartAsync(worker, worker.Channel.GetMetadataAsync(launch.ScriptRoot, cancellationToken), "before answering FunctionsMetadataRequest");
             if (metadata.Result is { Status: not StatusResult.Types.Status.Success } failed)
             {
-                throw new InvalidOperationException("The worker could not index its functions: " + Describe(failed));
+                throw new InvalidOperationException("The worker could not index its functions: " + WorkerStarter.Describe(failed));
             }
             return (worker, metadata);
         }
@@ -91,7 +77,7 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
         _functions = functions;
         try
         {
-            await LoadFunctionsAsync(worker, cancellationToken);
+            await WorkerStarter.LoadFunctionsAsync(worker, functions, cancellationToken);
         }
         catch
         {
@@ -101,93 +87,11 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
         BecomeReady(worker);
     }
 
-    private async Task<RunningWorker> LaunchAsync(CancellationToken cancellationToken)
+    private void Track(RunningWorker worker)
     {
-        var workerId = Guid.NewGuid().ToString();
-        var requestId = Guid.NewGuid().ToString();
-        var channel = new WorkerChannel(workerId, _logs, _logger);
-        _server.Registry.Expect(channel);
-        WorkerProcess process;
-        try
-        {
-            _lastStart = DateTimeOffset.UtcNow;
-            process = await WorkerProcess.StartAsync(_launcher, _launch.Executable, _launch.Arguments(_server.Uri, workerId, requestId),
-                _launch.ScriptRoot, _launch.Environment, workerId, _logger);
-        }
-        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
-        {
-            _server.Registry.Forget(workerId);
-            throw new DevHostConfigurationException(_launch.Config.FilePath, "description.defaultExecutablePath", $"cannot start {_launch.Executable}: {ex.Message}", ex);
-        }
-        var worker = new RunningWorker(process, channel);
         lock (_lock)
         {
             _all.Add(worker);
-        }
-        _logger.LogInformation("Started worker process {Pid} (worker id {WorkerId}){Guard}", process.Id, workerId,
-            _launcher.GuardsAgainstOrphans ? "" : "; warning: no setpriv, it would outlive a killed DevHost");
-        var watch = Stopwatch.StartNew();
-        try
-        {
-            await DuringStartAsync(worker, channel.Connected.WaitAsync(StartStreamTimeout, cancellationToken), "before opening its EventStream");
-            var init = await DuringStartAsync(worker, channel.InitializeAsync(new WorkerInitRequest
-            {
-                HostVersion = HostVersion,
-                Capabilities = { ["MultiStream"] = "10" },
-                WorkerDirectory = _launch.ScriptRoot,
-                FunctionAppDirectory = _launch.ScriptRoot,
-            }, cancellationToken), "before answering WorkerInitRequest");
-            if (init.Result is not { Status: StatusResult.Types.Status.Success })
-            {
-                throw new InvalidOperationException("The worker failed to initialize: " + Describe(init.Result));
-            }
-            if (init.Capabilities.TryGetValue("HttpUri", out var httpUri) && !string.IsNullOrEmpty(httpUri))
-            {
-                worker.HttpUri = new Uri(httpUri);
-            }
-            _logger.LogInformation("Worker {Pid} initialized in {Elapsed} ms ({Runtime} {RuntimeVersion}, worker {WorkerVersion}){HttpUri}",
-                process.Id, watch.ElapsedMilliseconds, init.WorkerMetadata?.RuntimeName, init.WorkerMetadata?.RuntimeVersion,
-                init.WorkerMetadata?.WorkerVersion, worker.HttpUri is null ? "" : ", HTTP at " + worker.HttpUri);
-            return worker;
-        }
-        catch
-        {
-            _server.Registry.Forget(workerId);
-            await process.DisposeAsync();
-            throw;
-        }
-    }
-
-    // Awaits a handshake step, failing fast (with the exit code and stderr) if the process exits meanwhile.
-    private static async Task<T> DuringStartAsync<T>(RunningWorker worker, Task<T> step, string what)
-    {
-        var exited = worker.Process.Exited;
-        var timeout = Task.Delay(HandshakeTimeout);
-        var done = await Task.WhenAny(step, exited, timeout);
-        if (done == step)
-        {
-            return await step;
-        }
-        if (done == exited)
-        {
-            var stderr = worker.Process.StdErrTail;
-            throw new InvalidOperationException($"The worker process exited with code {await exited} {what}" + (stderr.Length > 0 ? ": " + stderr : "."));
-        }
-        throw new TimeoutException($"The worker did not answer within {HandshakeTimeout.TotalSeconds} s {what.Replace("before ", "while ", StringComparison.Ordinal)}.");
-    }
-
-    private static async Task DuringStartAsync(RunningWorker worker, Task step, string what) =>
-        await DuringStartAsync(worker, step.ContinueWith(t => { t.GetAwaiter().GetResult(); return true; }, TaskScheduler.Default), what);
-
-    private async Task LoadFunctionsAsync(RunningWorker worker, CancellationToken cancellationToken)
-    {
-        var requests = _functions.Select(FunctionIndex.LoadRequest).ToList();
-        var responses = await DuringStartAsync(worker, worker.Channel.LoadAsync(requests, cancellationToken), "before answering every FunctionLoadRequest");
-        var failed = responses.Where(r => r.Result is not { Status: StatusResult.Types.Status.Success }).ToList();
-        if (failed.Count > 0)
-        {
-            var names = failed.Select(r => $"{_functions.First(f => f.FunctionId == r.FunctionId).Name}: {Describe(r.Result)}");
-            throw new InvalidOperationException("The worker could not load every function: " + string.Join("; ", names));
         }
     }
 
@@ -282,16 +186,16 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
         {
             try
             {
-                var wait = _lastStart + _restartInterval - DateTimeOffset.UtcNow;
+                var wait = _starter.LastStart + _restartInterval - DateTimeOffset.UtcNow;
                 if (wait > TimeSpan.Zero)
                 {
                     _logger.LogInformation("Restarting the worker in {Delay} ms", (int)wait.TotalMilliseconds);
                     await Task.Delay(wait, _stopping.Token);
                 }
-                var worker = await LaunchAsync(_stopping.Token);
+                var worker = await _starter.LaunchAsync(Track, _stopping.Token);
                 try
                 {
-                    await LoadFunctionsAsync(worker, _stopping.Token);
+                    await WorkerStarter.LoadFunctionsAsync(worker, _functions, _stopping.Token);
                 }
                 catch
                 {
@@ -328,85 +232,8 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
         return await ready.WaitAsync(cancellationToken);
     }
 
-    public async Task<InvocationResult> InvokeAsync(FunctionDefinition function, Func<string, InvocationRequest> build, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        using var limit = NewTimeout(timeout);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
-        RunningWorker worker;
-        try
-        {
-            worker = await WaitReadyAsync(linked.Token);
-        }
-        catch (WorkerUnavailableException ex)
-        {
-            return InvocationResult.Unanswered(ex.Message);
-        }
-        catch (OperationCanceledException) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            return InvocationResult.Unanswered($"Timeout value of {timeout} was exceeded by function: Functions.{function.Name} (waiting for the worker)");
-        }
-        var request = build(Guid.NewGuid().ToString());
-        var pending = Begin(worker, function, request);
-        return await CompleteAsync(worker, function, pending, timeout, limit, cancellationToken);
-    }
-
-    // Registers then sends the InvocationRequest: writing is a TryWrite on the stream's channel, never a wait.
-    public PendingInvocation Begin(RunningWorker worker, FunctionDefinition function, InvocationRequest request)
-    {
-        var pending = worker.Channel.Begin(request, function.Name);
-        _invocationLogger.LogInformation("Executing 'Functions.{Function}' (Id={InvocationId})", function.Name, request.InvocationId);
-        if (!worker.Channel.Send(new StreamingMessage { InvocationRequest = request }))
-        {
-            worker.Channel.Forget(request.InvocationId);
-            pending.Fail("the worker's stream is closed");
-        }
-        return pending;
-    }
-
-    public static CancellationTokenSource NewTimeout(TimeSpan timeout) =>
-        timeout == Timeout.InfiniteTimeSpan ? new CancellationTokenSource() : new CancellationTokenSource(timeout);
-
-    public async Task<InvocationResult> CompleteAsync(
-        RunningWorker worker, FunctionDefinition function, PendingInvocation pending, TimeSpan timeout, CancellationTokenSource limit, CancellationToken cancellationToken)
-    {
-        var watch = Stopwatch.StartNew();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
-        InvocationResult result;
-        try
-        {
-            var response = await pending.Response.WaitAsync(linked.Token);
-            var status = response.Result?.Status ?? StatusResult.Types.Status.Failure;
-            result = new InvocationResult(status == StatusResult.Types.Status.Success, status.ToString(), pending.Logs,
-                status == StatusResult.Types.Status.Success ? null : Describe(response.Result));
-        }
-        catch (WorkerUnavailableException ex)
-        {
-            result = InvocationResult.Unanswered(ex.Message, pending.Logs);
-        }
-        catch (OperationCanceledException) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            // The host fails the invocation, then restarts the worker running it (WebScriptHostExceptionHandler).
-            worker.Channel.Cancel(pending.InvocationId);
-            worker.Channel.Forget(pending.InvocationId);
-            result = InvocationResult.Unanswered($"Timeout value of {timeout} was exceeded by function: Functions.{function.Name}", pending.Logs);
-            _logger.LogError("{Error}: restarting the worker", result.Error);
-            RequestRestart(worker);
-        }
-        catch (OperationCanceledException)
-        {
-            // The caller went away (or the DevHost stops): the worker is told, as the host does.
-            worker.Channel.Cancel(pending.InvocationId);
-            worker.Channel.Forget(pending.InvocationId);
-            result = new InvocationResult(false, "Cancelled", pending.Logs, "the invocation was cancelled");
-        }
-        _invocationLogger.Log(result.Succeeded ? LogLevel.Information : LogLevel.Error,
-            "Executed 'Functions.{Function}' ({Outcome}, Id={InvocationId}, Duration={Duration}ms){Error}",
-            function.Name, result.Succeeded ? "Succeeded" : "Failed", pending.InvocationId, watch.ElapsedMilliseconds,
-            result.Error is null ? "" : ": " + result.Error);
-        return result;
-    }
-
-    private static void RequestRestart(RunningWorker worker)
+    // Killed on purpose (a function timed out): restarted without counting as an error.
+    public static void Restart(RunningWorker worker)
     {
         worker.RestartRequested = true;
         worker.Process.Kill();
@@ -421,11 +248,6 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
         }
         return worker is null ? null : await worker.Channel.PingAsync(cancellationToken);
     }
-
-    private static string Describe(StatusResult? result) =>
-        result?.Exception is { } ex && (ex.Message.Length > 0 || ex.Type.Length > 0)
-            ? (ex.Type.Length > 0 ? ex.Type + ": " : "") + ex.Message
-            : result?.Result is { Length: > 0 } text ? text : (result?.Status ?? StatusResult.Types.Status.Failure).ToString();
 
     public async ValueTask DisposeAsync()
     {
@@ -467,21 +289,3 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
     }
 }
 
-// One started worker: its process, its stream and the HttpUri it announced (ASP.NET Core integration).
-internal sealed class RunningWorker(WorkerProcess process, WorkerChannel channel)
-{
-    public WorkerProcess Process => process;
-
-    public WorkerChannel Channel => channel;
-
-    public Uri? HttpUri { get; set; }
-
-    private volatile bool _restartRequested;
-
-    // Killed on purpose (function timeout): restarted without counting as an error.
-    public bool RestartRequested
-    {
-        get => _restartRequested;
-        set => _restartRequested = value;
-    }
-}

@@ -136,8 +136,8 @@ public sealed class FunctionIndexTests : IDisposable
               "bindings":[{"name":"msg","direction":"In","type":"queueTrigger","dataType":"String","queueName":"work","properties":{}}]}]
             """);
 
-        var first = Assert.Single(FunctionIndex.ReadMetadataFile(_folder));
-        var second = Assert.Single(FunctionIndex.ReadMetadataFile(_folder));
+        var first = Assert.Single(FunctionsMetadataFile.Read(_folder));
+        var second = Assert.Single(FunctionsMetadataFile.Read(_folder));
 
         Assert.Equal("Q", first.Name);
         Assert.Equal(first.FunctionId, second.FunctionId);

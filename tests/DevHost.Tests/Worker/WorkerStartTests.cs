@@ -77,6 +77,7 @@ public sealed class WorkerStartTests(WorkerStartFixture fixture) : IClassFixture
         var status = (await Host.Client.GetFromJsonAsync<JsonObject>("/admin/host/status"))!;
         Assert.Equal("Running", (string)status["state"]!);
         Assert.Equal(Pid, (int)status["processId"]!);
+        Assert.True((double)status["workerPingMs"]! >= 0);
 
         Assert.Contains(Host.Server.Functions, f => f is { Name: "RecordQueue", Trigger: "queue" } && f.Queue == Host.QueueName);
         Assert.Contains(Host.Server.Functions, f => f is { Name: "Echo", Trigger: "http", Route: "api/echo/{id?}" });
