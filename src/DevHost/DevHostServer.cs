@@ -59,6 +59,9 @@ public sealed class DevHostServer : IAsyncDisposable
 
     internal string WorkerState => _workers.State;
 
+    // The gRPC server the worker connects to (--functions-uri).
+    internal Uri GrpcUri => _grpc.Uri;
+
     // Completes when the worker failed too often to be restarted again (the real host stops then).
     internal Task WorkerGaveUp => _workers.GaveUp;
 

@@ -143,6 +143,21 @@ public sealed class WorkerLifecycleTests(Azurite azurite) : IClassFixture<Azurit
     }
 
     [Fact]
+    public async Task AnInvocationPastFunctionTimeoutFailsAndItsWorkerIsRestarted()
+    {
+        await using var host = new TestWorkerHost(azurite.IsolatedConnectionString(), hostExtras: new JsonObject { ["functionTimeout"] = "00:00:02" });
+        await host.StartAsync();
+        var first = host.Server.WorkerProcessId!.Value;
+
+        using var response = await host.Client.GetAsync("/api/slow/60000");
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Contains(host.Logs.Entries, e => e.Message.Contains("Timeout value of 00:00:02 was exceeded by function: Functions.Slow", StringComparison.Ordinal));
+        await Eventually.UntilAsync(() => Task.FromResult(host.Server.WorkerProcessId), pid => pid is not null && pid != first, "a new worker");
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/api/echo/after")).StatusCode);
+    }
+
+    [Fact]
     public async Task AWorkerThatEndsWithCodeZeroIsNotRestartedLikeTheHost()
     {
         await using var host = new TestWorkerHost(azurite.IsolatedConnectionString());
