@@ -85,7 +85,7 @@ catch (DevHostConfigurationException ex)
     await Console.Error.WriteLineAsync("devhost: configuration error: " + ex.Message);
     return 2;
 }
-catch (Exception ex) when (ex is TimeoutException or InvalidOperationException or IOException)
+catch (Exception ex) when (ex is TimeoutException or InvalidOperationException or IOException or Microstructures.DevHost.Worker.WorkerUnavailableException)
 {
     await Console.Error.WriteLineAsync("devhost: could not start: " + ex.Message);
     return 1;
