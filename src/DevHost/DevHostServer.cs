@@ -222,7 +222,6 @@ public sealed class DevHostServer : IAsyncDisposable
         builder.Services.AddSingleton<SinkFaults>();
 
         var app = builder.Build();
-        handler.Forwarder = app.Services.GetRequiredService<Yarp.ReverseProxy.Forwarder.IHttpForwarder>();
         // The DevHost's own routes win over functions, as the host's admin routes do.
         app.MapAdmin();
         app.MapSink();

@@ -25,9 +25,6 @@ internal sealed class FunctionHttpHandler(
 
     private static readonly ForwarderRequestConfig ForwardConfig = new() { ActivityTimeout = TimeSpan.FromSeconds(240) };
 
-    // YARP's forwarder, from the web application's services.
-    public IHttpForwarder Forwarder { get; set; } = null!;
-
     public static FunctionDefinition? Match(IReadOnlyList<FunctionDefinition> functions, string path, string method, Dictionary<string, string> routeValues)
     {
         var trimmed = path.Trim('/');
@@ -129,7 +126,8 @@ internal sealed class FunctionHttpHandler(
         using var limit = WorkerInvoker.NewTimeout(functionTimeout);
         using var forwardStop = CancellationTokenSource.CreateLinkedTokenSource(limit.Token, context.RequestAborted);
         // The forward first, then the InvocationRequest: neither waits for the other.
-        var forward = Forwarder.SendAsync(context, worker.HttpUri!.ToString(), invoker, ForwardConfig, HttpTransformer.Default, forwardStop.Token).AsTask();
+        var forwarder = context.RequestServices.GetRequiredService<IHttpForwarder>();
+        var forward = forwarder.SendAsync(context, worker.HttpUri!.ToString(), invoker, ForwardConfig, HttpTransformer.Default, forwardStop.Token).AsTask();
         var pending = workers.Begin(worker, function, invocation);
         var completion = workers.CompleteAsync(worker, function, pending, functionTimeout, limit, context.RequestAborted);
         if (await Task.WhenAny(forward, completion) == forward && forward.IsCompletedSuccessfully && forward.Result != ForwarderError.None)

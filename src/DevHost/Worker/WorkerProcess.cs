@@ -45,7 +45,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
         IReadOnlyDictionary<string, string> environment, string workerId, ILogger logger)
     {
         WorkerProcess? worker = null;
-        var process = await launcher.StartAsync(executable, arguments, psi =>
+        await launcher.StartAsync(executable, arguments, psi =>
         {
             psi.WorkingDirectory = workingDirectory;
             psi.UseShellExecute = false;
