@@ -47,7 +47,7 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
         }
     }
 
-    // Completes when the supervisor gave up restarting the worker (the real host stops there).
+    // Completes when the worker failed too often to be restarted again (the real host stops there).
     public Task GaveUp => _gaveUp.Task;
 
     // First start: the process, the handshake and the worker's function metadata. Validation comes
@@ -128,9 +128,10 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
         if (code == 0 && !worker.RestartRequested)
         {
             // The host neither restarts a worker that ended cleanly nor fails its invocations; the DevHost
-            // fails them (nothing else could answer them) and stays without a worker.
+            // fails them (nothing else could answer them) and goes on without a worker, as the host does.
+            // (Ctrl-C in a terminal ends the worker this way too, just before the DevHost stops.)
             _logger.LogWarning("{Message}; like the real host, the DevHost does not restart it", message);
-            GiveUp(message);
+            GiveUp(message, stopHost: false);
             return;
         }
         if (code != 200 && !worker.RestartRequested)
@@ -166,18 +167,21 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
         }
         var message = $"The worker failed {ErrorThreshold} times within {ErrorWindow.TotalMinutes} minutes: not restarted again (the real host stops here)";
         _logger.LogCritical("{Message}", message);
-        GiveUp(message);
+        GiveUp(message, stopHost: true);
         return false;
     }
 
-    private void GiveUp(string message)
+    private void GiveUp(string message, bool stopHost)
     {
         lock (_lock)
         {
             State = "Stopped";
             _ready.TrySetException(new WorkerUnavailableException(message));
         }
-        _gaveUp.TrySetResult();
+        if (stopHost)
+        {
+            _gaveUp.TrySetResult();
+        }
     }
 
     private async Task RestartAsync()
@@ -284,7 +288,6 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
             worker.Channel.FailAll("the DevHost is stopping");
             await worker.Process.DisposeAsync();
         }
-        _gaveUp.TrySetResult();
         _stopping.Dispose();
     }
 }

@@ -169,6 +169,7 @@ public sealed class WorkerLifecycleTests(Azurite azurite) : IClassFixture<Azurit
         Assert.Equal(HttpStatusCode.InternalServerError, exit.StatusCode);
         await Eventually.UntilAsync(() => !StartupErrorTests.ProcessAlive(first) && host.Server.WorkerProcessId is null, "the worker gone");
         Assert.Equal("Stopped", host.Server.WorkerState);
+        Assert.False(host.Server.WorkerGaveUp.IsCompleted);
         using var echo = await host.Client.GetAsync("/api/echo/after");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, echo.StatusCode);
     }
@@ -189,6 +190,18 @@ public sealed class WorkerLifecycleTests(Azurite azurite) : IClassFixture<Azurit
         await host.Server.WorkerGaveUp.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Null(host.Server.WorkerProcessId);
         Assert.Equal("Stopped", host.Server.WorkerState);
+    }
+
+    [Fact]
+    public async Task MissingSettingsAreCopiedFromTheSample()
+    {
+        await using var host = new TestWorkerHost(azurite.IsolatedConnectionString());
+        var sample = Path.Combine(host.Folder, "local.settings.sample.json");
+        File.Move(host.SettingsPath, sample);
+
+        await host.StartAsync(o => o.SampleSettingsPath = sample);
+
+        Assert.Equal(File.ReadAllText(sample), File.ReadAllText(host.SettingsPath));
     }
 
     [Fact]
