@@ -91,5 +91,4 @@ internal sealed class WorkerInvoker(WorkerSupervisor supervisor, ILoggerFactory 
             result.Error is null ? "" : ": " + result.Error);
         return result;
     }
-
 }

@@ -95,6 +95,15 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
         }
     }
 
+    private async Task ForgetAsync(RunningWorker worker)
+    {
+        lock (_lock)
+        {
+            _all.Remove(worker);
+        }
+        await worker.Process.DisposeAsync();
+    }
+
     private void BecomeReady(RunningWorker worker)
     {
         lock (_lock)
@@ -125,6 +134,7 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
         var stderr = worker.Process.StdErrTail;
         var message = $"The worker process {worker.Process.Id} exited with code {code} (0x{code:X})" + (stderr.Length > 0 ? ": " + stderr : "");
         worker.Channel.FailAll(message);
+        await ForgetAsync(worker);
         if (code == 0 && !worker.RestartRequested)
         {
             // The host neither restarts a worker that ended cleanly nor fails its invocations; the DevHost
@@ -203,7 +213,7 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
                 }
                 catch
                 {
-                    await worker.Process.DisposeAsync();
+                    await ForgetAsync(worker);
                     throw;
                 }
                 BecomeReady(worker);
