@@ -37,7 +37,8 @@ public sealed class HttpErrorTests(TableDownHost app) : IClassFixture<TableDownH
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         var page = await response.Content.ReadAsStringAsync();
         Assert.Contains("<html lang=\"fr\">", page, StringComparison.Ordinal);
-        Assert.Contains("Une erreur inattendue s'est produite", page, StringComparison.Ordinal);
+        Assert.Contains("<title>Erreur interne", page, StringComparison.Ordinal);
+        Assert.Contains("Une erreur inattendue", page, StringComparison.Ordinal);
         Assert.EndsWith("</html>", page, StringComparison.Ordinal);
     }
 
