@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Starts the whole platform locally: Azurite, the DevHost (local stand-in for the Azure Functions
-# host) and the function app it drives. Ctrl-C stops everything.
+# Starts the whole platform locally: Azurite, the DevHost (the local Azure Functions host) and the
+# isolated worker it starts from src/Functions' build output. Ctrl-C stops everything.
 #   ./run.sh           keep storage data in .azurite/ between runs
 #   ./run.sh --fresh   start with empty in-memory storage
 set -euo pipefail

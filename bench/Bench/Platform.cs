@@ -21,7 +21,8 @@ internal static class Platform
         var values = new Dictionary<string, string>
         {
             ["AzureWebJobsStorage"] = storage,
-            ["FUNCTIONS_WORKER_RUNTIME"] = "custom",
+            ["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated",
+            ["AzureWebJobsDisableHomepage"] = "true",
             ["App__PublicBaseUrl"] = $"http://127.0.0.1:{devHostPort}",
             ["Admin__ApiKey"] = StaffKey,
             ["Registrations__SigningKey"] = "bench-signing-key-0123456789abcdef0123456789",

@@ -1,20 +1,25 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microstructures.DevHost;
+using Microstructures.Functions.Hosting;
 using Microstructures.TestSupport;
 
 namespace Microstructures.EndToEnd;
 
-// The whole platform as ./run.sh starts it, in-process: the DevHost reads the function app's build
-// output (host.json, function.json files), starts the real handler executable, and forwards HTTP,
-// polls queues and serves the SendGrid sink, against a real Azurite (its own storage account).
+// The whole platform as ./run.sh starts it: the DevHost (in-process) reads the worker's build output
+// (host.json, functions.metadata, worker.config.json), starts the real worker process and drives it
+// over gRPC, forwards HTTP, polls queues and serves the SendGrid sink, against a real Azurite (its own
+// storage account).
 public sealed class DevHostApp : IAsyncDisposable
 {
     public const string StaffKey = "e2e-staff-key-0123456789";
 
     private DevHostServer? _server;
     private string? _settingsPath;
+    private ServiceProvider? _services;
 
     public Uri BaseUrl { get; private set; } = null!;
     public HttpClient Http { get; } = new();
@@ -27,7 +32,8 @@ public sealed class DevHostApp : IAsyncDisposable
         var values = new Dictionary<string, string>
         {
             ["AzureWebJobsStorage"] = azurite.IsolatedConnectionString(),
-            ["FUNCTIONS_WORKER_RUNTIME"] = "custom",
+            ["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated",
+            ["AzureWebJobsDisableHomepage"] = "true",
             ["App__PublicBaseUrl"] = baseUrl,
             ["Admin__ApiKey"] = StaffKey,
             ["SendGrid__ApiKey"] = "SG.e2e",
@@ -54,8 +60,18 @@ public sealed class DevHostApp : IAsyncDisposable
         });
         app.BaseUrl = app._server.BaseUrl;
         app.Http.BaseAddress = app.BaseUrl;
+        // The app's own services on the same storage and settings, for what a test computes as the app
+        // would (a check-in token, the text of a QR code).
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(values.ToDictionary(v => v.Key.Replace("__", ":", StringComparison.Ordinal), v => (string?)v.Value))
+            .Build();
+        app._services = new ServiceCollection().AddPlatform(configuration).BuildServiceProvider();
         return app;
     }
+
+    public IServiceProvider Services => _services ?? throw new InvalidOperationException("The app has not started.");
+
+    public HttpClient CreateClient() => new() { BaseAddress = BaseUrl };
 
     public static HttpRequestMessage StaffRequest(HttpMethod method, string path, object? json = null)
     {
@@ -63,7 +79,6 @@ public sealed class DevHostApp : IAsyncDisposable
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", StaffKey);
         if (json is not null)
         {
-            // A string body has a Content-Length: the Functions host forwards no chunked body.
             request.Content = new StringContent(JsonSerializer.Serialize(json), System.Text.Encoding.UTF8, "application/json");
         }
         return request;
@@ -104,6 +119,10 @@ public sealed class DevHostApp : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
+        if (_services is not null)
+        {
+            await _services.DisposeAsync();
+        }
         if (_server is not null)
         {
             await _server.DisposeAsync();

@@ -1,21 +1,19 @@
 using Microstructures.Core.Email;
-using Microstructures.Functions.Hosting;
 
 namespace Microstructures.Functions.Email;
 
-// Queue outbound-email -> one e-mail through the provider. Safe to run twice for one message.
-public static class SendEmailQueue
+// Queue outbound-email -> one e-mail through the provider. Safe to run twice for one message; a
+// message it cannot read throws, so the host retries it and then moves it to outbound-email-poison.
+public sealed partial class SendEmailQueue(EmailDispatcher dispatcher, ILogger<SendEmailQueue> logger)
 {
-    public const string Name = "SendEmail";
-
-    public static void Map(IEndpointRouteBuilder app) => app.MapPost("/" + Name, HandleAsync);
-
-    internal static async Task<IResult> HandleAsync(FunctionInvocation invocation, EmailDispatcher dispatcher, CancellationToken cancellationToken)
+    [Function("SendEmail")]
+    public async Task RunAsync([QueueTrigger(EmailOutbox.QueueName, Connection = "AzureWebJobsStorage")] string message, CancellationToken cancellationToken)
     {
-        var text = invocation.GetString("message");
-        var message = EmailOutbox.ParseQueueMessage(text)
-            ?? throw new InvalidInvocationException("The outbound-email message is not {\"emailId\": \"...\"}.");
-        var outcome = await dispatcher.DeliverAsync(message.EmailId, cancellationToken);
-        return FunctionResults.Completed($"E-mail {message.EmailId}: {outcome} (delivery {invocation.GetDequeueCount()})");
+        var emailId = EmailOutbox.ParseQueueMessage(message)?.EmailId
+            ?? throw new FormatException("The outbound-email message is not {\"emailId\": \"...\"}.");
+        LogDelivered(emailId, await dispatcher.DeliverAsync(emailId, cancellationToken));
     }
+
+    [LoggerMessage(LogLevel.Information, "E-mail {EmailId}: {Outcome}")]
+    private partial void LogDelivered(string emailId, DeliveryOutcome outcome);
 }

@@ -1,20 +1,18 @@
 using Microstructures.Core.Email;
-using Microstructures.Functions.Hosting;
 
 namespace Microstructures.Functions.Email;
 
 // Every two minutes: queue again e-mails whose queue message was lost, purge expired ones.
-public static class SweepPendingEmailsTimer
+public sealed partial class SweepPendingEmailsTimer(PendingEmailSweeper sweeper, ILogger<SweepPendingEmailsTimer> logger)
 {
-    public const string Name = "SweepPendingEmails";
-
-    public static void Map(IEndpointRouteBuilder app) => app.MapPost("/" + Name, HandleAsync);
-
-    internal static async Task<IResult> HandleAsync(FunctionInvocation invocation, PendingEmailSweeper sweeper, CancellationToken cancellationToken)
+    [Function("SweepPendingEmails")]
+    public async Task RunAsync([TimerTrigger("0 */2 * * * *", UseMonitor = true)] TimerInfo timer, CancellationToken cancellationToken)
     {
-        var timer = invocation.GetTimer("timer");
+        ArgumentNullException.ThrowIfNull(timer);
         var report = await sweeper.SweepAsync(cancellationToken);
-        return FunctionResults.Completed(
-            $"Sweep{(timer.IsPastDue ? " (past due)" : "")}: {report.Queued} queued, {report.Cleared} cleared, {report.Abandoned} abandoned, {report.Purged} purged");
+        LogSwept(timer.IsPastDue, report.Queued, report.Cleared, report.Abandoned, report.Purged);
     }
+
+    [LoggerMessage(LogLevel.Information, "E-mail sweep (past due: {PastDue}): {Queued} queued, {Cleared} cleared, {Abandoned} abandoned, {Purged} purged")]
+    private partial void LogSwept(bool pastDue, int queued, int cleared, int abandoned, int purged);
 }

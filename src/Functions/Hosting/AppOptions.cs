@@ -6,8 +6,8 @@ public sealed class AppOptions : IValidatableObject
 {
     public const string SectionName = "App";
 
-    // The caller's scheme and host are lost behind the Functions host: every absolute link (e-mails,
-    // QR codes) is built from this setting.
+    // Links in e-mails and QR codes are mostly built outside any request (queue and timer functions):
+    // every absolute link comes from this setting, never from a request's host.
     [Required]
     public string PublicBaseUrl { get; set; } = "";
 

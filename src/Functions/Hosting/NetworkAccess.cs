@@ -1,12 +1,13 @@
+using Microsoft.Azure.Functions.Worker.Middleware;
 using Microstructures.Core.Audit;
 using Microstructures.Core.NetworkKeys;
 using Microstructures.Core.ReferenceData;
 
 namespace Microstructures.Functions.Hosting;
 
-// The verified caller of a network endpoint, set by NetworkKeyFilter. Handlers read it with
-// context.GetNetworkCaller() (not by parameter binding, which runs before endpoint filters); on an
-// endpoint mapped outside MapNetworkGroup it is missing and the call fails loudly instead of running open.
+// The verified caller of a [NetworkAccess] function, set by NetworkKeyMiddleware. Functions read it
+// with request.HttpContext.GetNetworkCaller(); on a function without the marker it is missing and the
+// call fails loudly instead of running open.
 public sealed record NetworkCaller(string NetworkId, string KeyId)
 {
     public Actor Actor => Actor.NetworkKey(KeyId, NetworkId);
@@ -18,28 +19,35 @@ public static class NetworkCallerExtensions
     {
         ArgumentNullException.ThrowIfNull(context);
         return context.Features.Get<NetworkCaller>()
-            ?? throw new InvalidOperationException("No verified network caller: map this endpoint with MapNetworkGroup().");
+            ?? throw new InvalidOperationException("No verified network caller: mark this function [NetworkAccess].");
     }
 }
 
-// Marks endpoints that went through MapNetworkGroup (the route-enumerating test looks for it).
-public sealed class NetworkKeyRequiredMetadata;
-
-// "Which network is this, and may it touch this microstructure?" for every network endpoint:
+// "Which network is this, and may it touch this microstructure?" for every [NetworkAccess] function:
 // 401 without an active network key; then, from the route, 403 when {networkId} is another network or
 // {microstructureId} belongs to another network, 404 when that microstructure does not exist.
-// Endpoints that take a microstructure id from the body call CheckMicrostructureAsync themselves.
-public sealed class NetworkKeyFilter(NetworkKeyService keys, OrgTreeService tree) : IEndpointFilter
+// Functions that take a microstructure id from the body call CheckMicrostructureAsync themselves.
+public sealed class NetworkKeyMiddleware(NetworkKeyService keys, OrgTreeService tree) : IFunctionsWorkerMiddleware
 {
     public const string NetworkIdRouteValue = "networkId";
     public const string MicrostructureIdRouteValue = "microstructureId";
 
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
-        var http = context.HttpContext;
-        if (await keys.AuthenticateAsync(StaffKeyFilter.BearerToken(http.Request), http.RequestAborted) is not { } identity)
+        var http = context.GetHttpContext() ?? throw new InvalidOperationException($"{context.FunctionDefinition.Name} is marked [NetworkAccess] but is not an HTTP function.");
+        if (await RefuseAsync(http) is { } refused)
+        {
+            context.GetInvocationResult().Value = refused;
+            return;
+        }
+        await next(context);
+    }
+
+    private async Task<IResult?> RefuseAsync(HttpContext http)
+    {
+        if (await keys.AuthenticateAsync(StaffKeyMiddleware.BearerToken(http.Request), http.RequestAborted) is not { } identity)
         {
             http.Response.Headers.WWWAuthenticate = "Bearer";
             return TypedResults.Problem(
@@ -53,12 +61,11 @@ public sealed class NetworkKeyFilter(NetworkKeyService keys, OrgTreeService tree
         {
             return Forbidden();
         }
-        if (http.Request.RouteValues.TryGetValue(MicrostructureIdRouteValue, out var microstructureId)
-            && await CheckMicrostructureAsync(tree, caller, microstructureId as string ?? "", http.RequestAborted) is { } refused)
+        if (http.Request.RouteValues.TryGetValue(MicrostructureIdRouteValue, out var microstructureId))
         {
-            return refused;
+            return await CheckMicrostructureAsync(tree, caller, microstructureId as string ?? "", http.RequestAborted);
         }
-        return await next(context);
+        return null;
     }
 
     // null when the caller's network holds this microstructure; otherwise the problem to answer.
@@ -76,12 +83,4 @@ public sealed class NetworkKeyFilter(NetworkKeyService keys, OrgTreeService tree
 
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Forbidden() =>
         TypedResults.Problem(title: "Accès refusé", detail: "Cette clé réseau ne donne accès qu'aux microstructures de son propre réseau.", statusCode: StatusCodes.Status403Forbidden);
-}
-
-public static class NetworkAccessExtensions
-{
-    // Every network endpoint is mapped on this group (or one made by it with another prefix under
-    // /api/network…): the key check cannot be forgotten, and a test enumerates the routes to prove it.
-    public static RouteGroupBuilder MapNetworkGroup(this IEndpointRouteBuilder app, string prefix = "/api/network") =>
-        app.MapGroup(prefix).AddEndpointFilter<NetworkKeyFilter>().WithMetadata(new NetworkKeyRequiredMetadata());
 }

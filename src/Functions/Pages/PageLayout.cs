@@ -6,7 +6,7 @@ namespace Microstructures.Functions.Pages;
 public sealed record StaffNavItem(string Href, string Label);
 
 // The HTML shell of every page. Public pages: header, main, footer. Staff pages add the staff
-// navigation (features register their entry in StaffNavigation), the key form and a message area;
+// navigation (StaffNavigation), the key form and a message area;
 // their script imports /api/assets/staff.js.
 public static class PageLayout
 {
@@ -62,18 +62,13 @@ public static class PageLayout
     }
 }
 
-// Staff navigation: each feature adds its entry at start-up (Program.cs), in the order shown.
+// Staff navigation: one entry per staff feature, in the order shown (the home page links to them too).
 public static class StaffNavigation
 {
-    private static readonly List<StaffNavItem> Entries = [new("/api/manage", "Accueil")];
-
-    public static IReadOnlyList<StaffNavItem> Items => Entries;
-
-    public static void Add(string href, string label)
-    {
-        if (Entries.All(e => e.Href != href))
-        {
-            Entries.Add(new StaffNavItem(href, label));
-        }
-    }
+    public static IReadOnlyList<StaffNavItem> Items { get; } =
+    [
+        new("/api/manage", "Accueil"),
+        new("/api/manage/keys", "Clés réseau"),
+        new("/api/manage/events", "Événements"),
+    ];
 }

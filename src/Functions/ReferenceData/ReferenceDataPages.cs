@@ -9,11 +9,9 @@ public static class ReferenceDataPages
     public const string HomeHref = "/api/manage";
     public const string KeysHref = "/api/manage/keys";
 
-    public static void Map(IEndpointRouteBuilder app)
-    {
-        app.MapGet(HomeHref, () => PageLayout.Staff("Réseaux et microstructures", HomeHref, FeatureLinks() + HomeBody, HomeScript));
-        app.MapGet(KeysHref, () => PageLayout.Staff("Clés réseau", KeysHref, KeysBody, KeysScript));
-    }
+    public static IResult Home() => PageLayout.Staff("Réseaux et microstructures", HomeHref, FeatureLinks() + HomeBody, HomeScript);
+
+    public static IResult Keys() => PageLayout.Staff("Clés réseau", KeysHref, KeysBody, KeysScript);
 
     // The home links to every staff feature registered in StaffNavigation (events, newsletter, ...).
     private static string FeatureLinks()

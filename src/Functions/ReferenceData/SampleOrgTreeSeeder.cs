@@ -1,5 +1,6 @@
 using System.Reflection;
 using Azure;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microstructures.Core.Audit;
 using Microstructures.Core.ReferenceData;

@@ -1,19 +1,18 @@
 using Microstructures.Core.Registrations;
-using Microstructures.Functions.Hosting;
 
 namespace Microstructures.Functions.Registrations;
 
 // Daily at 03:30 UTC: erase accessibility needs of ended events, purge registrants past retention.
-public static class PurgeRegistrationsTimer
+public sealed partial class PurgeRegistrationsTimer(RegistrationPurge purge, ILogger<PurgeRegistrationsTimer> logger)
 {
-    public const string Name = "PurgeRegistrations";
-
-    public static void Map(IEndpointRouteBuilder app) => app.MapPost("/" + Name, HandleAsync);
-
-    internal static async Task<IResult> HandleAsync(FunctionInvocation invocation, RegistrationPurge purge, CancellationToken cancellationToken)
+    [Function("PurgeRegistrations")]
+    public async Task RunAsync([TimerTrigger("0 30 3 * * *", UseMonitor = true)] TimerInfo timer, CancellationToken cancellationToken)
     {
-        var timer = invocation.GetTimer("timer");
+        ArgumentNullException.ThrowIfNull(timer);
         var report = await purge.RunAsync(cancellationToken);
-        return FunctionResults.Completed($"Retention{(timer.IsPastDue ? " (past due)" : "")}: {report.NeedsErased} accessibility answers erased, {report.EventsPurged} events purged, {report.RowsDeleted} rows deleted");
+        LogPurged(timer.IsPastDue, report.NeedsErased, report.EventsPurged, report.RowsDeleted);
     }
+
+    [LoggerMessage(LogLevel.Information, "Retention (past due: {PastDue}): {NeedsErased} accessibility answers erased, {EventsPurged} events purged, {RowsDeleted} rows deleted")]
+    private partial void LogPurged(bool pastDue, int needsErased, int eventsPurged, int rowsDeleted);
 }

@@ -9,13 +9,12 @@ public sealed record RegistrationForm(RegistrationInput Input)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static async ValueTask<RegistrationForm?> BindAsync(HttpContext context)
+    public static async Task<RegistrationForm> ReadAsync(HttpRequest request, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        var request = context.Request;
+        ArgumentNullException.ThrowIfNull(request);
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(context.RequestAborted);
+            var form = await request.ReadFormAsync(cancellationToken);
             string? Field(string name) => form.TryGetValue(name, out var v) ? v.ToString() : null;
             return new RegistrationForm(new RegistrationInput
             {
@@ -38,7 +37,7 @@ public sealed record RegistrationForm(RegistrationInput Input)
             throw new BadHttpRequestException("Le corps de la requête est trop volumineux.", StatusCodes.Status413PayloadTooLarge);
         }
         using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, context.RequestAborted);
+        await request.Body.CopyToAsync(buffer, cancellationToken);
         if (buffer.Length == 0)
         {
             return new RegistrationForm(new RegistrationInput());
@@ -50,7 +49,7 @@ public sealed record RegistrationForm(RegistrationInput Input)
         buffer.Position = 0;
         try
         {
-            return new RegistrationForm(await JsonSerializer.DeserializeAsync<RegistrationInput>(buffer, Json, context.RequestAborted) ?? new RegistrationInput());
+            return new RegistrationForm(await JsonSerializer.DeserializeAsync<RegistrationInput>(buffer, Json, cancellationToken) ?? new RegistrationInput());
         }
         catch (JsonException ex)
         {
@@ -61,13 +60,13 @@ public sealed record RegistrationForm(RegistrationInput Input)
 
 public static class RegistrationHttp
 {
-    // Behind the Functions host the connection comes from 127.0.0.1: the caller is the first X-Forwarded-For hop.
-    public static string? ClientIp(HttpContext context)
+    // The caller's address as the platform knows it: the host's proxy replaces X-Forwarded-For with
+    // its peer's address and the worker's forwarded-headers middleware turns it into RemoteIpAddress.
+    // Never a header the caller writes.
+    public static string? ClientIp(HttpRequest request)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        var forwarded = context.Request.Headers["X-Forwarded-For"].ToString();
-        var first = forwarded.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
-        return first ?? context.Connection.RemoteIpAddress?.ToString();
+        ArgumentNullException.ThrowIfNull(request);
+        return request.HttpContext.Connection.RemoteIpAddress?.ToString();
     }
 
     public static IResult TooManyRequests() => TypedResults.Problem(

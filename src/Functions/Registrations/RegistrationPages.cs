@@ -17,9 +17,12 @@ public static class RegistrationPages
         return summary.IsSuccess ? Form(summary.Value!, new RegistrationInput(), null) : NotFoundPage();
     }
 
-    internal static async Task<IResult> SubmitFormAsync(string eventId, RegistrationForm form, HttpContext context, RegistrationRateLimiter limiter, RegistrationService service, CancellationToken cancellationToken)
+    internal static async Task<IResult> SubmitFormAsync(string eventId, RegistrationForm form, string? clientIp, RegistrationRateLimiter limiter, RegistrationService service, CancellationToken cancellationToken)
     {
-        if (!limiter.TryAcquire(RegistrationHttp.ClientIp(context), form.Input.Email))
+        ArgumentNullException.ThrowIfNull(form);
+        ArgumentNullException.ThrowIfNull(limiter);
+        ArgumentNullException.ThrowIfNull(service);
+        if (!limiter.TryAcquire(clientIp, form.Input.Email))
         {
             return Public("Trop de demandes", "<p class=\"notice danger\">Trop de tentatives d'inscription en peu de temps. Patientez quelques minutes puis réessayez.</p>", StatusCodes.Status429TooManyRequests);
         }
@@ -36,11 +39,8 @@ public static class RegistrationPages
         };
     }
 
-    // The answer page itself, not a redirect to the manage page: the Functions host follows a handler's
-    // redirects with its own HTTP client (through App__PublicBaseUrl here), so the browser would get
-    // the followed page at the form's address, or an error if that fetch failed after the seat was
-    // taken. The page's script puts the manage link in the address bar instead: a refresh or a
-    // bookmark opens the registration, never a second submission.
+    // The answer page itself, not a redirect to the manage page; the page's script puts the manage
+    // link in the address bar: a refresh or a bookmark opens the registration, never a second submission.
     private static async Task<IResult> RegisteredPageAsync(string eventId, RegistrationOutcome outcome, Uri manageLink, RegistrationService service, CancellationToken cancellationToken)
     {
         var token = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(manageLink.Query)["token"].ToString();

@@ -1,19 +1,18 @@
 using Microstructures.Core.Registrations;
-using Microstructures.Functions.Hosting;
 
 namespace Microstructures.Functions.Registrations;
 
 // Hourly (UTC): reminders 7 days and 1 day before each event, decided in Paris time; each sent once.
-public static class RemindAttendeesTimer
+public sealed partial class RemindAttendeesTimer(AttendeeReminders reminders, ILogger<RemindAttendeesTimer> logger)
 {
-    public const string Name = "RemindAttendees";
-
-    public static void Map(IEndpointRouteBuilder app) => app.MapPost("/" + Name, HandleAsync);
-
-    internal static async Task<IResult> HandleAsync(FunctionInvocation invocation, AttendeeReminders reminders, CancellationToken cancellationToken)
+    [Function("RemindAttendees")]
+    public async Task RunAsync([TimerTrigger("0 5 * * * *", UseMonitor = true)] TimerInfo timer, CancellationToken cancellationToken)
     {
-        var timer = invocation.GetTimer("timer");
+        ArgumentNullException.ThrowIfNull(timer);
         var report = await reminders.RunAsync(cancellationToken);
-        return FunctionResults.Completed($"Reminders{(timer.IsPastDue ? " (past due)" : "")}: {report.Events} upcoming events, {report.Sent} sent, {report.Promoted} promoted");
+        LogReminded(timer.IsPastDue, report.Events, report.Sent, report.Promoted);
     }
+
+    [LoggerMessage(LogLevel.Information, "Reminders (past due: {PastDue}): {Events} upcoming events, {Sent} sent, {Promoted} promoted")]
+    private partial void LogReminded(bool pastDue, int events, int sent, int promoted);
 }

@@ -7,16 +7,7 @@ namespace Microstructures.Functions.Registrations;
 // reads everything from the /api/manage API with the staff key kept in sessionStorage.
 public static class StaffEventsPage
 {
-    public static void Map(IEndpointRouteBuilder app, RouteGroupBuilder manage)
-    {
-        app.MapGet("/api/manage/events", Show);
-        manage.MapGet("/event-list", ListEventsAsync);
-    }
-
-    internal static async Task<IResult> ListEventsAsync(RegistrationStore store, TimeProvider time, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await store.ListEventsAsync(cancellationToken)).OrderByDescending(e => e.StartsAt).Select(e => EventSummary.From(e, time.GetUtcNow())));
-
-    internal static IResult Show()
+    public static IResult Show()
     {
         const string Body = """
             <section aria-labelledby="events-title"><h2 id="events-title">Événements</h2>

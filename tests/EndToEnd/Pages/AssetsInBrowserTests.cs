@@ -7,8 +7,7 @@ public sealed class AssetsInBrowserTests(Azurite azurite, Browser browser) : ICl
     [Fact]
     public async Task TheStylesheetIsServedToARealBrowser()
     {
-        await using var app = new KestrelApp(azurite);
-        app.StartServer();
+        await using var app = await DevHostApp.StartAsync(azurite);
         var page = await browser.NewPageAsync();
 
         var response = await page.GotoAsync(new Uri(app.BaseUrl, "api/assets/site.css").ToString());

@@ -12,13 +12,12 @@ public sealed class StaffPagesInBrowserTests(Azurite azurite, Browser browser) :
     [Fact]
     public async Task StaffTypeTheKeyBuildTheTreeAndIssueANetworkKeyShownOnlyOnce()
     {
-        await using var app = new KestrelApp(azurite);
-        app.StartServer();
+        await using var app = await DevHostApp.StartAsync(azurite);
         var page = await browser.NewPageAsync();
         await page.GotoAsync(new Uri(app.BaseUrl, "api/manage").ToString());
 
         // The key is typed once.
-        await page.GetByLabel("Clé d'accès de l'équipe").FillAsync(KestrelApp.StaffKey);
+        await page.GetByLabel("Clé d'accès de l'équipe").FillAsync(DevHostApp.StaffKey);
         await page.GetByRole(AriaRole.Button, new() { Name = "Continuer" }).ClickAsync();
         await Assertions.Expect(page.Locator("#tree")).ToContainTextAsync("Aucune région");
 
@@ -74,11 +73,10 @@ public sealed class StaffPagesInBrowserTests(Azurite azurite, Browser browser) :
     [Fact]
     public async Task StaffEditAMicrostructureSeeItsHistoryAndCloseIt()
     {
-        await using var app = new KestrelApp(azurite);
-        app.StartServer();
+        await using var app = await DevHostApp.StartAsync(azurite);
         using (var staff = app.CreateClient())
         {
-            staff.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", KestrelApp.StaffKey);
+            staff.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", DevHostApp.StaffKey);
             Assert.True((await staff.PostAsJsonAsync("/api/manage/regions", new { id = "edit-region", name = "Région Édition" })).IsSuccessStatusCode);
             Assert.True((await staff.PostAsJsonAsync("/api/manage/networks", new { id = "edit-rms", name = "RMS Édition", carryingAssociation = "Asso", regionId = "edit-region", administrativeCoordinatorEmail = "coordination@example.org", medicalCoordinatorEmail = "medecin@example.org" })).IsSuccessStatusCode);
             Assert.True((await staff.PostAsJsonAsync("/api/manage/microstructures", new { id = "edit-ms", networkId = "edit-rms", name = "Cabinet Ancien Nom", town = "Metz", postcode = "57000", practiceType = "cabinet", contactEmails = OneContact, openedOn = "2022-01-01" })).IsSuccessStatusCode);
@@ -112,8 +110,7 @@ public sealed class StaffPagesInBrowserTests(Azurite azurite, Browser browser) :
     [Fact]
     public async Task AFieldTheApiRefusesShowsItsFrenchErrorAboveItsInputAndTheMessageNamesItsLabel()
     {
-        await using var app = new KestrelApp(azurite);
-        app.StartServer();
+        await using var app = await DevHostApp.StartAsync(azurite);
         var page = await OpenStaffHomeAsync(app);
 
         await page.Locator("#region-name").FillAsync("Région des Essais");
@@ -134,12 +131,12 @@ public sealed class StaffPagesInBrowserTests(Azurite azurite, Browser browser) :
     }
 
     // The staff home with the key typed, confirmation dialogs accepted.
-    private async Task<IPage> OpenStaffHomeAsync(KestrelApp app)
+    private async Task<IPage> OpenStaffHomeAsync(DevHostApp app)
     {
         var page = await browser.NewPageAsync();
         page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
         await page.GotoAsync(new Uri(app.BaseUrl, "api/manage").ToString());
-        await page.GetByLabel("Clé d'accès de l'équipe").FillAsync(KestrelApp.StaffKey);
+        await page.GetByLabel("Clé d'accès de l'équipe").FillAsync(DevHostApp.StaffKey);
         await page.GetByLabel("Clé d'accès de l'équipe").PressAsync("Enter");
         return page;
     }

@@ -13,9 +13,8 @@ public sealed class CheckinPageInBrowserTests(Azurite azurite, Browser browser) 
     [Fact]
     public async Task AVolunteerTypesACodeAndSeesWhoArrivedThenThatTheyAlreadyDid()
     {
-        await using var app = new KestrelApp(azurite);
-        app.StartServer();
-        using var http = StaffClient.For(app.BaseUrl, KestrelApp.StaffKey);
+        await using var app = await DevHostApp.StartAsync(azurite);
+        using var http = StaffClient.For(app.BaseUrl, DevHostApp.StaffKey);
         var (registrationId, doorLink) = await RegisterAndGetDoorLinkAsync(http, "journee-porte");
         var token = app.Services.GetRequiredService<RegistrationTokens>().CheckinToken("journee-porte", registrationId);
         var page = await browser.NewPageAsync();
@@ -42,9 +41,8 @@ public sealed class CheckinPageInBrowserTests(Azurite azurite, Browser browser) 
     [Fact]
     public async Task AVolunteerScansTheEmailsQrCodeWithTheCameraInABrowserWithoutBarcodeDetector()
     {
-        await using var app = new KestrelApp(azurite);
-        app.StartServer();
-        using var http = StaffClient.For(app.BaseUrl, KestrelApp.StaffKey);
+        await using var app = await DevHostApp.StartAsync(azurite);
+        using var http = StaffClient.For(app.BaseUrl, DevHostApp.StaffKey);
         var (registrationId, doorLink) = await RegisterAndGetDoorLinkAsync(http, "journee-camera");
         var video = Path.Combine(Path.GetTempPath(), $"checkin-qr-{Guid.NewGuid():N}.y4m");
         FakeCamera.WriteQrVideo(video, app.Services.GetRequiredService<RegistrationEmails>().CheckinQrText("journee-camera", registrationId));

@@ -9,14 +9,13 @@ namespace Microstructures.EndToEnd.Registrations;
 // on a phone-sized viewport.
 public sealed class RegistrationFormInBrowserTests(Azurite azurite, Browser browser) : IClassFixture<Azurite>, IClassFixture<Browser>
 {
-    private static Task<string> CreateEventAsync(KestrelApp app, int capacity) => CreateEventAsync(app.BaseUrl, KestrelApp.StaffKey, capacity);
+    private static Task<string> CreateEventAsync(DevHostApp app, int capacity) => CreateEventAsync(app.BaseUrl, DevHostApp.StaffKey, capacity);
 
     private static async Task<string> CreateEventAsync(Uri baseUrl, string staffKey, int capacity)
     {
         var eventId = "jnm-" + Guid.NewGuid().ToString("N")[..8];
         using var staff = StaffClient.For(baseUrl, staffKey);
         var now = DateTimeOffset.UtcNow;
-        // A string body carries a Content-Length: the Functions host forwards no chunked body.
         var response = await staff.PutAsync($"api/manage/events/{eventId}", new StringContent(System.Text.Json.JsonSerializer.Serialize(new
         {
             title = "Journée Nationale des Microstructures",
@@ -91,8 +90,7 @@ public sealed class RegistrationFormInBrowserTests(Azurite azurite, Browser brow
     [Fact]
     public async Task SubmittingAnEmptyFormListsEachErrorLinkedToItsField()
     {
-        await using var app = new KestrelApp(azurite);
-        app.StartServer();
+        await using var app = await DevHostApp.StartAsync(azurite);
         var eventId = await CreateEventAsync(app, capacity: 10);
         var page = await browser.NewPageAsync();
         page.SetDefaultTimeout(90_000); // a shared, sometimes saturated test machine

@@ -10,9 +10,8 @@ public sealed class StaffEventsPageInBrowserTests(Azurite azurite, Browser brows
     [Fact]
     public async Task TheStaffSeeAnEventsRegistrationsAndCountsAfterTypingTheKeyOnce()
     {
-        await using var app = new KestrelApp(azurite);
-        app.StartServer();
-        using var http = StaffClient.For(app.BaseUrl, KestrelApp.StaffKey);
+        await using var app = await DevHostApp.StartAsync(azurite);
+        using var http = StaffClient.For(app.BaseUrl, DevHostApp.StaffKey);
         var now = DateTimeOffset.UtcNow;
         var put = await http.PutAsJsonAsync("api/manage/events/journee-staff", new
         {
@@ -29,7 +28,7 @@ public sealed class StaffEventsPageInBrowserTests(Azurite azurite, Browser brows
         page.SetDefaultTimeout(90_000); // a shared, sometimes saturated test machine
 
         await page.GotoAsync(new Uri(app.BaseUrl, "api/manage/events").ToString());
-        await page.FillAsync("#staff-key", KestrelApp.StaffKey);
+        await page.FillAsync("#staff-key", DevHostApp.StaffKey);
         await page.Keyboard.PressAsync("Enter");
         await page.GetByText("Journée régionale Grand Est").ClickAsync();
         await page.Locator("#registrations tr", new() { HasText = "Yanis Exemple" }).WaitForAsync();
@@ -50,13 +49,12 @@ public sealed class StaffEventsPageInBrowserTests(Azurite azurite, Browser brows
     [Fact]
     public async Task TheStaffCreateAnEventWithAQuestionFromThePageAndEditingItKeepsTheQuestion()
     {
-        await using var app = new KestrelApp(azurite);
-        app.StartServer();
-        using var http = StaffClient.For(app.BaseUrl, KestrelApp.StaffKey);
+        await using var app = await DevHostApp.StartAsync(azurite);
+        using var http = StaffClient.For(app.BaseUrl, DevHostApp.StaffKey);
         var page = await browser.NewPageAsync();
         page.SetDefaultTimeout(90_000); // a shared, sometimes saturated test machine
         await page.GotoAsync(new Uri(app.BaseUrl, "api/manage/events").ToString());
-        await page.FillAsync("#staff-key", KestrelApp.StaffKey);
+        await page.FillAsync("#staff-key", DevHostApp.StaffKey);
         await page.Keyboard.PressAsync("Enter");
 
         await page.FillAsync("#ev-id", "journee-metz");
@@ -87,9 +85,8 @@ public sealed class StaffEventsPageInBrowserTests(Azurite azurite, Browser brows
     [Fact]
     public async Task TheStaffEnterAndChangeAccessibilityNeedsNewsletterAndTheEventsAnswerOnSomeonesBehalf()
     {
-        await using var app = new KestrelApp(azurite);
-        app.StartServer();
-        using var http = StaffClient.For(app.BaseUrl, KestrelApp.StaffKey);
+        await using var app = await DevHostApp.StartAsync(azurite);
+        using var http = StaffClient.For(app.BaseUrl, DevHostApp.StaffKey);
         await CreateEventWithAQuestionAsync(http, "journee-besoins");
         var page = await OpenEventAsync(app.BaseUrl);
 
@@ -133,9 +130,8 @@ public sealed class StaffEventsPageInBrowserTests(Azurite azurite, Browser brows
     [Fact]
     public async Task FieldsTheApiRefusesShowTheirFrenchErrorNextToTheirInputInTheStaffForm()
     {
-        await using var app = new KestrelApp(azurite);
-        app.StartServer();
-        using var http = StaffClient.For(app.BaseUrl, KestrelApp.StaffKey);
+        await using var app = await DevHostApp.StartAsync(azurite);
+        using var http = StaffClient.For(app.BaseUrl, DevHostApp.StaffKey);
         await CreateEventWithAQuestionAsync(http, "journee-erreurs");
         var page = await OpenEventAsync(app.BaseUrl);
 
@@ -185,7 +181,7 @@ public sealed class StaffEventsPageInBrowserTests(Azurite azurite, Browser brows
         var page = await browser.NewPageAsync();
         page.SetDefaultTimeout(90_000); // a shared, sometimes saturated test machine
         await page.GotoAsync(new Uri(baseUrl, "api/manage/events").ToString());
-        await page.FillAsync("#staff-key", KestrelApp.StaffKey);
+        await page.FillAsync("#staff-key", DevHostApp.StaffKey);
         await page.Keyboard.PressAsync("Enter");
         await page.GetByText("Journée régionale Grand Est").ClickAsync();
         await page.GetByLabel("Atelier de l'après-midi").WaitForAsync();

@@ -1,36 +1,27 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Microstructures.Functions.Hosting;
 using Microstructures.Functions.Tests.ReferenceData;
-using Microstructures.TestSupport;
 
 namespace Microstructures.Functions.Tests.Hosting;
 
-// Every network endpoint, present and future, goes through the same key check: these tests find them
-// all in the app's route table rather than listing them by hand.
-public sealed class NetworkAccessTests(Azurite azurite) : IClassFixture<Azurite>
+// Every network function, present and future, goes through the same key check: these tests find them
+// all in the generated functions.metadata rather than listing them by hand, and call them through the worker.
+public sealed class NetworkAccessTests(FunctionsHost app) : IClassFixture<FunctionsHost>
 {
     private sealed record NetworkRoute(string Pattern, string Method, bool Marked);
 
-    private static List<NetworkRoute> NetworkRoutes(FunctionAppFactory factory) =>
-        factory.Services.GetServices<EndpointDataSource>()
-            .SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
-            .Where(e => ("/" + e.RoutePattern.RawText!.TrimStart('/')).StartsWith("/api/network", StringComparison.OrdinalIgnoreCase))
-            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
-                .Select(m => new NetworkRoute("/" + e.RoutePattern.RawText!.TrimStart('/'), m, e.Metadata.GetMetadata<NetworkKeyRequiredMetadata>() is not null)))
+    private static readonly IReadOnlyList<FunctionEntry> Catalog = FunctionCatalog.Read(typeof(FunctionCatalog).Assembly);
+
+    private static List<NetworkRoute> NetworkRoutes() =>
+        FunctionsOutput.ReadMetadata()
+            .Where(f => f.IsHttp && FunctionCatalog.IsUnder(f.Route, FunctionCatalog.NetworkPrefix))
+            .SelectMany(f => f.Methods.Select(m => new NetworkRoute(f.Route!, m, Catalog.Single(e => e.EntryPoint == f.EntryPoint).Access == FunctionAccess.Network)))
             .ToList();
 
     private static string Fill(string pattern, string networkId, string microstructureId) =>
-        System.Text.RegularExpressions.Regex.Replace(pattern, @"\{([^}:?=]+)[^}]*\}", m => m.Groups[1].Value switch
-        {
-            "networkId" => networkId,
-            "microstructureId" => microstructureId,
-            "year" => "2025",
-            _ => "x",
-        });
+        FunctionsOutput.Fill(pattern, new Dictionary<string, string> { ["networkId"] = networkId, ["microstructureId"] = microstructureId });
 
     private static HttpRequestMessage Request(NetworkRoute route, string path, string? key)
     {
@@ -49,8 +40,7 @@ public sealed class NetworkAccessTests(Azurite azurite) : IClassFixture<Azurite>
     [Fact]
     public async Task EveryNetworkRouteIsBehindTheNetworkKeyAndRefusesNoUnknownOrRevokedKeys()
     {
-        await using var factory = new FunctionAppFactory(azurite);
-        var staff = factory.CreateStaffClient();
+        var staff = app.CreateStaffClient();
         await OrgTreeApi.CreateRegionAsync(staff, "na-region");
         await OrgTreeApi.CreateNetworkAsync(staff, "na-rms", "na-region");
         await OrgTreeApi.CreateMicrostructureAsync(staff, "na-ms", "na-rms");
@@ -58,15 +48,15 @@ public sealed class NetworkAccessTests(Azurite azurite) : IClassFixture<Azurite>
         var keys = await OrgTreeApi.GetJsonAsync(staff, "/api/manage/networks/na-rms/keys");
         var keyId = keys!.AsArray()[0]!["keyId"]!.GetValue<string>();
         Assert.Equal(HttpStatusCode.OK, (await staff.PostAsync($"/api/manage/networks/na-rms/keys/{keyId}/revoke", null)).StatusCode);
-        var routes = NetworkRoutes(factory);
-        var client = factory.CreateClient();
+        var routes = NetworkRoutes();
+        var client = app.CreateClient();
 
         Assert.NotEmpty(routes);
         foreach (var route in routes)
         {
-            Assert.True(route.Marked, $"{route.Method} {route.Pattern} is not mapped with MapNetworkGroup()");
+            Assert.True(route.Marked, $"{route.Method} {route.Pattern} is not marked [NetworkAccess]");
             var path = Fill(route.Pattern, "na-rms", "na-ms");
-            foreach (var key in new string?[] { null, "rms_inconnue", revoked, FunctionAppFactory.StaffKey })
+            foreach (var key in new string?[] { null, "rms_inconnue", revoked, FunctionsHost.StaffKey })
             {
                 var response = await client.SendAsync(Request(route, path, key));
                 Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{route.Method} {path} with key '{key?[..Math.Min(6, key.Length)]}' answered {(int)response.StatusCode}");
@@ -81,16 +71,15 @@ public sealed class NetworkAccessTests(Azurite azurite) : IClassFixture<Azurite>
     [Fact]
     public async Task ANetworkKeyCannotReadOrWriteAnotherNetworksMicrostructureOnAnyNetworkRoute()
     {
-        await using var factory = new FunctionAppFactory(azurite);
-        var staff = factory.CreateStaffClient();
+        var staff = app.CreateStaffClient();
         await OrgTreeApi.CreateRegionAsync(staff, "x-region");
         await OrgTreeApi.CreateNetworkAsync(staff, "x-first", "x-region", "Premier réseau");
         await OrgTreeApi.CreateNetworkAsync(staff, "x-second", "x-region", "Second réseau");
         await OrgTreeApi.CreateMicrostructureAsync(staff, "x-first-ms", "x-first");
         await OrgTreeApi.CreateMicrostructureAsync(staff, "x-second-ms", "x-second");
         var secondKey = await OrgTreeApi.IssueKeyAsync(staff, "x-second");
-        var client = factory.CreateClient();
-        var scoped = NetworkRoutes(factory).Where(r => r.Pattern.Contains("{microstructureId", StringComparison.Ordinal) || r.Pattern.Contains("{networkId", StringComparison.Ordinal)).ToList();
+        var client = app.CreateClient();
+        var scoped = NetworkRoutes().Where(r => r.Pattern.Contains("{microstructureId", StringComparison.Ordinal) || r.Pattern.Contains("{networkId", StringComparison.Ordinal)).ToList();
 
         Assert.NotEmpty(scoped);
         foreach (var route in scoped)
@@ -111,16 +100,14 @@ public sealed class NetworkAccessTests(Azurite azurite) : IClassFixture<Azurite>
     [Fact]
     public async Task ANetworkSeesOnlyItsOwnMicrostructuresAndItsChangesAreAuditedWithItsKey()
     {
-        await using var factory = new FunctionAppFactory(azurite);
-        var staff = factory.CreateStaffClient();
+        var staff = app.CreateStaffClient();
         await OrgTreeApi.CreateRegionAsync(staff, "own-region");
         await OrgTreeApi.CreateNetworkAsync(staff, "own-a", "own-region");
         await OrgTreeApi.CreateNetworkAsync(staff, "own-b", "own-region");
         await OrgTreeApi.CreateMicrostructureAsync(staff, "own-a-ms", "own-a", "Cabinet A");
         await OrgTreeApi.CreateMicrostructureAsync(staff, "own-b-ms", "own-b", "Cabinet B");
         var key = await OrgTreeApi.IssueKeyAsync(staff, "own-a");
-        var network = factory.CreateClient().WithBearer(key);
-        factory.Time.Advance(TimeSpan.FromMinutes(1));
+        var network = app.CreateClient().WithBearer(key);
 
         var list = await OrgTreeApi.GetJsonAsync(network, "/api/network/microstructures");
         var unknown = await network.GetAsync("/api/network/microstructures/nulle-part");
@@ -139,17 +126,15 @@ public sealed class NetworkAccessTests(Azurite azurite) : IClassFixture<Azurite>
     [Fact]
     public async Task KeysAreShownOnceStoredHashedRotatableAndRevokedImmediately()
     {
-        await using var factory = new FunctionAppFactory(azurite);
-        var staff = factory.CreateStaffClient();
+        var staff = app.CreateStaffClient();
         await OrgTreeApi.CreateRegionAsync(staff, "rot-region");
         await OrgTreeApi.CreateNetworkAsync(staff, "rot-rms", "rot-region");
         var oldKey = await OrgTreeApi.IssueKeyAsync(staff, "rot-rms");
-        factory.Time.Advance(TimeSpan.FromHours(1));
         var newKey = await OrgTreeApi.IssueKeyAsync(staff, "rot-rms");
 
         Assert.StartsWith("rms_", oldKey, StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.OK, (await factory.CreateClient().WithBearer(oldKey).GetAsync("/api/network/microstructures")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await factory.CreateClient().WithBearer(newKey).GetAsync("/api/network/microstructures")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.CreateClient().WithBearer(oldKey).GetAsync("/api/network/microstructures")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.CreateClient().WithBearer(newKey).GetAsync("/api/network/microstructures")).StatusCode);
 
         var listed = await staff.GetStringAsync("/api/manage/networks/rot-rms/keys");
         Assert.DoesNotContain(oldKey[4..], listed, StringComparison.Ordinal);
@@ -160,8 +145,8 @@ public sealed class NetworkAccessTests(Azurite azurite) : IClassFixture<Azurite>
 
         await staff.PostAsync($"/api/manage/networks/rot-rms/keys/{oldId}/revoke", null);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, (await factory.CreateClient().WithBearer(oldKey).GetAsync("/api/network/microstructures")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await factory.CreateClient().WithBearer(newKey).GetAsync("/api/network/microstructures")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateClient().WithBearer(oldKey).GetAsync("/api/network/microstructures")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.CreateClient().WithBearer(newKey).GetAsync("/api/network/microstructures")).StatusCode);
         var trail = await staff.GetStringAsync("/api/manage/audit/network/rot-rms");
         Assert.Contains("keyRevoked", trail, StringComparison.Ordinal);
         Assert.Contains("keyIssued", trail, StringComparison.Ordinal);

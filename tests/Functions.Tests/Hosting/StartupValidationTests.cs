@@ -3,32 +3,52 @@ using Microstructures.TestSupport;
 
 namespace Microstructures.Functions.Tests.Hosting;
 
-// A missing or wrong setting stops the app at start with the setting's name, not at first use.
-// The real executable is started the way the Functions host starts it (settings as environment variables).
+// A missing or wrong setting stops the worker at start with the setting's name, not at first use.
+// The real worker is started as the Functions host starts it (dotnet <dll> with the --functions-*
+// arguments, settings as environment variables), but no host listens at its --functions-uri: the
+// settings are validated before the worker would connect. (Without those arguments the worker stops
+// earlier, on its missing HostEndpoint.)
 public sealed class StartupValidationTests(Azurite azurite) : IClassFixture<Azurite>
 {
-    private static readonly string Executable = RepoPaths.Combine("src", "Functions", "bin", RepoPaths.Configuration, "net10.0", "Microstructures.Functions");
-
     [Theory]
     [InlineData("App__PublicBaseUrl", "", "PublicBaseUrl")]
     [InlineData("App__PublicBaseUrl", "/relative", "App__PublicBaseUrl")]
     [InlineData("Admin__ApiKey", "short", "ApiKey")]
     [InlineData("Email__FromAddress", "", "FromAddress")]
     [InlineData("SendGrid__ApiKey", "", "ApiKey")]
+    [InlineData("Registrations__SigningKey", "short", "SigningKey")]
     [InlineData("AzureWebJobsStorage", "", "AzureWebJobsStorage")]
     public async Task AMissingOrInvalidSettingStopsTheStartNamingIt(string key, string value, string named)
     {
         var settings = new Dictionary<string, string>
         {
-            ["FUNCTIONS_CUSTOMHANDLER_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated",
+            ["FUNCTIONS_APPLICATION_DIRECTORY"] = FunctionsOutput.Directory,
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["App__PublicBaseUrl"] = "https://evenements.example.org",
             ["Admin__ApiKey"] = "test-staff-key-0123456789",
             ["SendGrid__ApiKey"] = "SG.test",
             ["Email__FromAddress"] = "no-reply@example.org",
+            ["Registrations__SigningKey"] = PlatformServices.SigningKey,
         };
         settings[key] = value;
-        var psi = new ProcessStartInfo(Executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = FunctionsOutput.Directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var noHost = $"http://127.0.0.1:{FreePort.Next()}/";
+        foreach (var arg in new[]
+        {
+            Path.Combine(FunctionsOutput.Directory, "Microstructures.Functions.dll"),
+            "--functions-uri", noHost, "--functions-worker-id", Guid.NewGuid().ToString(),
+            "--functions-request-id", Guid.NewGuid().ToString(), "--functions-grpc-max-message-length", "2147483647",
+        })
+        {
+            psi.ArgumentList.Add(arg);
+        }
         foreach (var (k, v) in settings)
         {
             psi.Environment[k] = v;
@@ -45,10 +65,12 @@ public sealed class StartupValidationTests(Azurite azurite) : IClassFixture<Azur
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"The app kept running with {key}='{value}': it should refuse to start.");
+            Assert.Fail($"The worker kept running with {key}='{value}': it should refuse to start.");
         }
 
         Assert.NotEqual(0, process.ExitCode);
-        Assert.Contains(named, await output + await error, StringComparison.Ordinal);
+        var text = await output + await error;
+        Assert.Contains(named, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("HostEndpoint", text, StringComparison.Ordinal);
     }
 }

@@ -1,10 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
-using Microstructures.TestSupport;
 
 namespace Microstructures.Functions.Tests.ReferenceData;
 
-public sealed class OrgTreeEndpointsTests(Azurite azurite) : IClassFixture<Azurite>
+public sealed class OrgTreeEndpointsTests(FunctionsHost app) : IClassFixture<FunctionsHost>
 {
     private static readonly string[] TwoContacts = ["accueil@example.org", "secretariat@example.org"];
     private static readonly string[] NewestFirst = ["closed", "updated", "created"];
@@ -12,8 +11,7 @@ public sealed class OrgTreeEndpointsTests(Azurite azurite) : IClassFixture<Azuri
     [Fact]
     public async Task StaffCreatesReadsUpdatesAndClosesTheTree()
     {
-        await using var factory = new FunctionAppFactory(azurite);
-        var staff = factory.CreateStaffClient();
+        var staff = app.CreateStaffClient();
 
         await OrgTreeApi.CreateRegionAsync(staff, "crud-grand-est");
         await OrgTreeApi.CreateNetworkAsync(staff, "crud-rms", "crud-grand-est");
@@ -53,7 +51,8 @@ public sealed class OrgTreeEndpointsTests(Azurite azurite) : IClassFixture<Azuri
         var closed = await OrgTreeApi.GetJsonAsync(staff, "/api/manage/microstructures/crud-acacias");
         Assert.Equal("2026-06-30", closed!["closedOn"]!.GetValue<string>());
         var network = await OrgTreeApi.GetJsonAsync(staff, "/api/manage/networks/crud-rms");
-        Assert.Equal("2026-11-25", network!["closedOn"]!.GetValue<string>());
+        var parisToday = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris")).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(parisToday, network!["closedOn"]!.GetValue<string>());
 
         // No new microstructure in a closed network.
         var late = await staff.PostAsJsonAsync("/api/manage/microstructures", OrgTreeApi.Microstructure("crud-late", "crud-rms"));
@@ -64,8 +63,7 @@ public sealed class OrgTreeEndpointsTests(Azurite azurite) : IClassFixture<Azuri
     [Fact]
     public async Task TheTreeNestsMicrostructuresUnderTheirNetworkAndRegion()
     {
-        await using var factory = new FunctionAppFactory(azurite);
-        var staff = factory.CreateStaffClient();
+        var staff = app.CreateStaffClient();
         await OrgTreeApi.CreateRegionAsync(staff, "tree-occitanie", "Occitanie");
         await OrgTreeApi.CreateNetworkAsync(staff, "tree-rms", "tree-occitanie");
         await OrgTreeApi.CreateMicrostructureAsync(staff, "tree-ms", "tree-rms", "Cabinet du Canal");
@@ -79,8 +77,7 @@ public sealed class OrgTreeEndpointsTests(Azurite azurite) : IClassFixture<Azuri
     [Fact]
     public async Task BadInputIsRefusedFieldByFieldInFrenchAndStoresNothing()
     {
-        await using var factory = new FunctionAppFactory(azurite);
-        var staff = factory.CreateStaffClient();
+        var staff = app.CreateStaffClient();
         await OrgTreeApi.CreateRegionAsync(staff, "bad-region");
 
         var response = await staff.PostAsJsonAsync("/api/manage/networks", new
@@ -102,8 +99,7 @@ public sealed class OrgTreeEndpointsTests(Azurite azurite) : IClassFixture<Azuri
     [Fact]
     public async Task UnknownIdsAnswer404InFrenchAndDuplicatesAnswer409()
     {
-        await using var factory = new FunctionAppFactory(azurite);
-        var staff = factory.CreateStaffClient();
+        var staff = app.CreateStaffClient();
         await OrgTreeApi.CreateRegionAsync(staff, "dup-region");
 
         var missing = await staff.GetAsync("/api/manage/microstructures/nulle-part");
@@ -119,8 +115,7 @@ public sealed class OrgTreeEndpointsTests(Azurite azurite) : IClassFixture<Azuri
     [Fact]
     public async Task AStaleVersionCannotOverwriteSomeoneElsesEdit()
     {
-        await using var factory = new FunctionAppFactory(azurite);
-        var staff = factory.CreateStaffClient();
+        var staff = app.CreateStaffClient();
         var region = await OrgTreeApi.CreateRegionAsync(staff, "etag-region", "Hauts-de-France");
         var version = region["version"]!.GetValue<string>();
 
@@ -136,13 +131,10 @@ public sealed class OrgTreeEndpointsTests(Azurite azurite) : IClassFixture<Azuri
     [Fact]
     public async Task EveryStaffChangeIsInTheEntitysAuditTrailAndARepeatedRequestAddsNothing()
     {
-        await using var factory = new FunctionAppFactory(azurite);
-        var staff = factory.CreateStaffClient();
+        var staff = app.CreateStaffClient();
         await OrgTreeApi.CreateRegionAsync(staff, "audit-region", "Bretagne");
-        factory.Time.Advance(TimeSpan.FromMinutes(1));
         await staff.PutAsJsonAsync("/api/manage/regions/audit-region", new { name = "Bretagne (test)" });
         await staff.PutAsJsonAsync("/api/manage/regions/audit-region", new { name = "Bretagne (test)" });
-        factory.Time.Advance(TimeSpan.FromMinutes(1));
         await staff.PostAsJsonAsync("/api/manage/regions/audit-region/close", new { });
         await staff.PostAsJsonAsync("/api/manage/regions/audit-region/close", new { });
 
@@ -157,15 +149,14 @@ public sealed class OrgTreeEndpointsTests(Azurite azurite) : IClassFixture<Azuri
     [Fact]
     public async Task TheManageApiRefusesCallersWithoutTheStaffKey()
     {
-        await using var factory = new FunctionAppFactory(azurite);
-        var anonymous = factory.CreateClient();
+        var anonymous = app.CreateClient();
 
         var list = await anonymous.GetAsync("/api/manage/regions");
         var create = await anonymous.PostAsJsonAsync("/api/manage/regions", new { id = "intrus", name = "Intrus" });
 
         Assert.Equal(HttpStatusCode.Unauthorized, list.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, create.StatusCode);
-        var regions = await OrgTreeApi.GetJsonAsync(factory.CreateStaffClient(), "/api/manage/regions");
+        var regions = await OrgTreeApi.GetJsonAsync(app.CreateStaffClient(), "/api/manage/regions");
         Assert.DoesNotContain(regions!.AsArray(), r => r!["id"]!.GetValue<string>() == "intrus");
     }
 }

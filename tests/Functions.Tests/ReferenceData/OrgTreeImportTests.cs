@@ -1,11 +1,10 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microstructures.TestSupport;
 
 namespace Microstructures.Functions.Tests.ReferenceData;
 
-public sealed class OrgTreeImportTests(Azurite azurite) : IClassFixture<Azurite>
+public sealed class OrgTreeImportTests(FunctionsHost app) : IClassFixture<FunctionsHost>
 {
     private const string Header = "region_id;region;reseau_id;reseau;association;coordination_administrative;coordination_medicale;microstructure_id;microstructure;commune;code_postal;type;contacts;ouverture;annee;medecins;psychologues;travailleurs_sociaux;psychiatres";
 
@@ -25,8 +24,7 @@ public sealed class OrgTreeImportTests(Azurite azurite) : IClassFixture<Azurite>
     [Fact]
     public async Task ImportingTheSameFileTwiceChangesNothingTheSecondTime()
     {
-        await using var factory = new FunctionAppFactory(azurite);
-        var staff = factory.CreateStaffClient();
+        var staff = app.CreateStaffClient();
         var csv = $"""
             {Header}
             twice-ge;Grand Est;twice-rms;RMS Twice;Association Twice;coordination@example.org;medecin@example.org;twice-a;Cabinet A;Metz;57000;cabinet;a@example.org, b@example.org;2021-03-01;2024;2;1;1;0
@@ -37,7 +35,6 @@ public sealed class OrgTreeImportTests(Azurite azurite) : IClassFixture<Azurite>
         var (firstStatus, first) = await ImportAsync(staff, csv, bom: true);
         var treeAfterFirst = OrgTreeApi.Canonical(await OrgTreeApi.GetJsonAsync(staff, "/api/manage/tree"));
         var auditAfterFirst = OrgTreeApi.Canonical(await OrgTreeApi.GetJsonAsync(staff, "/api/manage/audit/microstructure/twice-a"));
-        factory.Time.Advance(TimeSpan.FromMinutes(5));
         var (secondStatus, second) = await ImportAsync(staff, csv);
 
         Assert.Equal(HttpStatusCode.OK, firstStatus);
@@ -58,8 +55,7 @@ public sealed class OrgTreeImportTests(Azurite azurite) : IClassFixture<Azurite>
     [Fact]
     public async Task ABadRowIsReportedWithItsLineAndReasonAndNothingOfItIsStored()
     {
-        await using var factory = new FunctionAppFactory(azurite);
-        var staff = factory.CreateStaffClient();
+        var staff = app.CreateStaffClient();
         var csv = string.Join('\n',
             Header.Replace(';', ','),
             "bad-hdf,Hauts-de-France,bad-rms,RMS Somme,Le Mail,coordination@example.org,medecin@example.org,bad-good,Cabinet Bon,Amiens,80000,cabinet,accueil@example.org,2020-01-01,,,,,",
@@ -83,8 +79,7 @@ public sealed class OrgTreeImportTests(Azurite azurite) : IClassFixture<Azurite>
     [Fact]
     public async Task ARowContradictingAnEarlierRowOrAnotherNetworksMicrostructureIsRefused()
     {
-        await using var factory = new FunctionAppFactory(azurite);
-        var staff = factory.CreateStaffClient();
+        var staff = app.CreateStaffClient();
         await OrgTreeApi.CreateRegionAsync(staff, "clash-region");
         await OrgTreeApi.CreateNetworkAsync(staff, "clash-other", "clash-region");
         await OrgTreeApi.CreateMicrostructureAsync(staff, "clash-taken", "clash-other");
@@ -108,9 +103,8 @@ public sealed class OrgTreeImportTests(Azurite azurite) : IClassFixture<Azurite>
     [Fact]
     public async Task AFileWithoutTheExpectedColumnsIsRefusedAs400()
     {
-        await using var factory = new FunctionAppFactory(azurite);
 
-        var (status, problem) = await ImportAsync(factory.CreateStaffClient(), "nom;ville\nA;B\n");
+        var (status, problem) = await ImportAsync(app.CreateStaffClient(), "nom;ville\nA;B\n");
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("Colonnes manquantes", problem["errors"]!["file"]![0]!.GetValue<string>(), StringComparison.Ordinal);

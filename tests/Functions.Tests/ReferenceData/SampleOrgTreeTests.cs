@@ -1,6 +1,4 @@
-using System.Net;
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.DependencyInjection;
 using Microstructures.Core.Audit;
 using Microstructures.Core.ReferenceData;
 using Microstructures.Functions.ReferenceData;
@@ -19,31 +17,42 @@ public sealed class SampleOrgTreeTests(Azurite azurite) : IClassFixture<Azurite>
         Assert.All(addresses, a => Assert.EndsWith("@example.org", a, StringComparison.Ordinal));
     }
 
+    // The seeder is one of the app's hosted services: the worker's host starts it as these tests do.
     [Fact]
     public async Task WithTheSettingOnTheSampleTreeIsThereAfterStartAndLoadingItAgainChangesNothing()
     {
-        await using var factory = new FunctionAppFactory(azurite, new Dictionary<string, string?> { ["ReferenceData:SeedSampleTree"] = "true" });
-        var staff = factory.CreateStaffClient();
+        await using var app = PlatformServices.Create(azurite, new Dictionary<string, string?> { ["ReferenceData:SeedSampleTree"] = "true" });
+        var tree = app.Get<OrgTreeService>();
 
+        await app.StartHostedServicesAsync();
         // The last row of the sample: once it is there, the seeding is done.
-        HttpResponseMessage? response = null;
-        for (var attempt = 0; attempt < 100; attempt++)
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(await tree.GetRegionAsync("ile-de-france")).IsSuccess && DateTime.UtcNow < deadline)
         {
-            response = await staff.GetAsync("/api/manage/regions/ile-de-france");
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                break;
-            }
             await Task.Delay(100);
         }
-        Assert.Equal(HttpStatusCode.OK, response!.StatusCode);
-        var tree = OrgTreeApi.Canonical(await OrgTreeApi.GetJsonAsync(staff, "/api/manage/tree"));
+        Assert.True((await tree.GetRegionAsync("ile-de-france")).IsSuccess);
+        var before = System.Text.Json.JsonSerializer.Serialize(await tree.GetTreeAsync());
 
-        var again = await factory.Services.GetRequiredService<OrgTreeImport>().ImportAsync(SampleOrgTreeSeeder.ReadSample(), Actor.System("test"));
+        var again = await app.Get<OrgTreeImport>().ImportAsync(SampleOrgTreeSeeder.ReadSample(), Actor.System("test"));
 
         Assert.Empty(again.Value!.Errors);
         Assert.Equal(0, again.Value.Created + again.Value.Updated);
-        Assert.Equal(tree, OrgTreeApi.Canonical(await OrgTreeApi.GetJsonAsync(staff, "/api/manage/tree")));
-        Assert.Contains("\"ile-de-france\"", tree, StringComparison.Ordinal);
+        Assert.Equal(before, System.Text.Json.JsonSerializer.Serialize(await tree.GetTreeAsync()));
+        Assert.Contains("\"ile-de-france\"", before, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WithoutTheSettingNothingIsLoaded()
+    {
+        string storage;
+        await using (var app = PlatformServices.Create(azurite))
+        {
+            storage = app.Storage;
+            await app.StartHostedServicesAsync();
+        } // stopped: the seeder has finished whatever it did
+
+        await using var reader = new PlatformServices(storage);
+        Assert.Empty((await reader.Get<OrgTreeService>().GetTreeAsync()).Regions);
     }
 }

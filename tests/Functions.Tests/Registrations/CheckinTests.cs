@@ -1,34 +1,34 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using Microstructures.Core.Registrations;
-using Microstructures.TestSupport;
 using static Microstructures.Functions.Tests.Registrations.RegistrationTestKit;
 
 namespace Microstructures.Functions.Tests.Registrations;
 
-public sealed class CheckinTests(Azurite azurite) : IClassFixture<Azurite>
+public sealed class CheckinTests(FunctionsHost app) : IClassFixture<FunctionsHost>
 {
     private static string DoorKey(string url) => Uri.UnescapeDataString(new Uri(url).Query.Split("door=")[1]);
+
+    // The QR code of an attendee's e-mail carries this token (computed here with the same signing key).
+    private string CheckinToken(string eventId, JsonElement registered) =>
+        app.Services.Get<RegistrationTokens>().CheckinToken(eventId, registered.GetProperty("registrationId").GetString()!);
 
     [Fact]
     public async Task TheDoorLinkChecksAnAttendeeInOnceAndSaysSoTheSecondTime()
     {
-        await using var factory = new FunctionAppFactory(azurite);
-        var eventId = await CreateEventAsync(factory, capacity: 1);
-        using var client = factory.CreateClient();
-        using var staff = factory.CreateStaffClient();
-        var seated = await RegisterAsync(client, eventId, Person("porte@example.org", "Maxime"));
-        var waiting = await RegisterAsync(client, eventId, Person("porte-attente@example.org"));
-        var tokens = factory.Services.GetRequiredService<RegistrationTokens>();
+        var eventId = await CreateEventAsync(app, capacity: 1);
+        using var client = app.CreateClient();
+        using var staff = app.CreateStaffClient();
+        var seated = await RegisterAsync(client, eventId, Person(Mail("porte"), "Maxime"));
+        var waiting = await RegisterAsync(client, eventId, Person(Mail("porte-attente")));
         var link = await staff.GetFromJsonAsync<JsonElement>($"/api/manage/events/{eventId}/checkin-link");
         var door = DoorKey(link.GetProperty("url").GetString()!);
 
         var page = await client.GetAsync(new Uri(link.GetProperty("url").GetString()!).PathAndQuery);
-        var first = await client.PostAsJsonAsync($"/api/events/{eventId}/checkins", new { token = tokens.CheckinToken(eventId, seated.Body.GetProperty("registrationId").GetString()!), doorKey = door });
-        var again = await client.PostAsJsonAsync($"/api/events/{eventId}/checkins", new { token = tokens.CheckinToken(eventId, seated.Body.GetProperty("registrationId").GetString()!), doorKey = door });
-        var notSeated = await client.PostAsJsonAsync($"/api/events/{eventId}/checkins", new { token = tokens.CheckinToken(eventId, waiting.Body.GetProperty("registrationId").GetString()!), doorKey = door });
+        var first = await client.PostAsJsonAsync($"/api/events/{eventId}/checkins", new { token = CheckinToken(eventId, seated.Body), doorKey = door });
+        var again = await client.PostAsJsonAsync($"/api/events/{eventId}/checkins", new { token = CheckinToken(eventId, seated.Body), doorKey = door });
+        var notSeated = await client.PostAsJsonAsync($"/api/events/{eventId}/checkins", new { token = CheckinToken(eventId, waiting.Body), doorKey = door });
         var forged = await client.PostAsJsonAsync($"/api/events/{eventId}/checkins", new { token = seated.Body.GetProperty("registrationId").GetString() + ".AAAA", doorKey = door });
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
@@ -47,12 +47,11 @@ public sealed class CheckinTests(Azurite azurite) : IClassFixture<Azurite>
     [Fact]
     public async Task RevokingTheDoorLinkLocksOutEveryEarlierLink()
     {
-        await using var factory = new FunctionAppFactory(azurite);
-        var eventId = await CreateEventAsync(factory, capacity: 1);
-        using var client = factory.CreateClient();
-        using var staff = factory.CreateStaffClient();
-        var seated = await RegisterAsync(client, eventId, Person("revocation@example.org"));
-        var token = factory.Services.GetRequiredService<RegistrationTokens>().CheckinToken(eventId, seated.Body.GetProperty("registrationId").GetString()!);
+        var eventId = await CreateEventAsync(app, capacity: 1);
+        using var client = app.CreateClient();
+        using var staff = app.CreateStaffClient();
+        var seated = await RegisterAsync(client, eventId, Person(Mail("revocation")));
+        var token = CheckinToken(eventId, seated.Body);
         var old = await staff.GetFromJsonAsync<JsonElement>($"/api/manage/events/{eventId}/checkin-link");
 
         var renewed = await (await staff.DeleteAsync($"/api/manage/events/{eventId}/checkin-link")).Content.ReadFromJsonAsync<JsonElement>();
@@ -68,19 +67,23 @@ public sealed class CheckinTests(Azurite azurite) : IClassFixture<Azurite>
     [Fact]
     public async Task AnAttendeeCheckedInGetsAPrintableCertificateOnceTheEventHasBegunAndCanHaveItEmailed()
     {
-        await using var factory = new FunctionAppFactory(azurite);
-        var eventId = await CreateEventAsync(factory, capacity: 2);
-        using var client = factory.CreateClient();
-        using var staff = factory.CreateStaffClient();
-        var present = await RegisterAsync(client, eventId, Person("present@example.org", "Ambre"));
-        var absent = await RegisterAsync(client, eventId, Person("absent@example.org", "Basile"));
+        // An event that began an hour ago (the worker runs on the real clock), registrations still open.
+        var now = DateTimeOffset.UtcNow;
+        var definition = Event(capacity: 2, opens: now.AddDays(-2), closes: now.AddHours(1));
+        definition["startsAt"] = now.AddHours(-1).ToString("O");
+        definition["endsAt"] = now.AddHours(8).ToString("O");
+        var eventId = await PutEventAsync(app, definition);
+        using var client = app.CreateClient();
+        using var staff = app.CreateStaffClient();
+        var address = Mail("present");
+        var present = await RegisterAsync(client, eventId, Person(address, "Ambre"));
+        var absent = await RegisterAsync(client, eventId, Person(Mail("absent"), "Basile"));
         var certificate = PathOf(present.Body).Replace("/manage?", "/certificate?", StringComparison.Ordinal);
         var link = await staff.GetFromJsonAsync<JsonElement>($"/api/manage/events/{eventId}/checkin-link");
-        var token = factory.Services.GetRequiredService<RegistrationTokens>().CheckinToken(eventId, present.Body.GetProperty("registrationId").GetString()!);
 
-        factory.Time.SetUtcNow(new DateTimeOffset(2026, 12, 15, 8, 0, 0, TimeSpan.Zero));
+        // Begun, but not checked in yet.
         Assert.Equal(HttpStatusCode.Conflict, (await client.GetAsync(certificate)).StatusCode);
-        await client.PostAsJsonAsync($"/api/events/{eventId}/checkins", new { token, doorKey = DoorKey(link.GetProperty("url").GetString()!) });
+        await client.PostAsJsonAsync($"/api/events/{eventId}/checkins", new { token = CheckinToken(eventId, present.Body), doorKey = DoorKey(link.GetProperty("url").GetString()!) });
 
         var page = await client.GetStringAsync(certificate);
         var emailed = await client.PostAsync(certificate, null);
@@ -88,7 +91,24 @@ public sealed class CheckinTests(Azurite azurite) : IClassFixture<Azurite>
         Assert.Contains("atteste que <strong>Ambre Exemple</strong>", page, StringComparison.Ordinal);
         Assert.Contains("certificate?token=", await client.GetStringAsync(PathOf(present.Body)), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, emailed.StatusCode);
-        Assert.Contains(await EmailsToAsync(factory, "present@example.org"), e => e.Message.Category == "registration-certificate");
+        Assert.Contains(await EmailsToAsync(app, address), e => e.Message.Category == "registration-certificate");
         Assert.Equal(HttpStatusCode.Conflict, (await client.GetAsync(PathOf(absent.Body).Replace("/manage?", "/certificate?", StringComparison.Ordinal))).StatusCode);
+    }
+
+    // The certificate before the event begins: the old test moved the clock; here an event of the future.
+    [Fact]
+    public async Task NoCertificateBeforeTheEventHasBegunEvenCheckedIn()
+    {
+        var eventId = await CreateEventAsync(app, capacity: 2);
+        using var client = app.CreateClient();
+        using var staff = app.CreateStaffClient();
+        var present = await RegisterAsync(client, eventId, Person(Mail("en-avance")));
+        var link = await staff.GetFromJsonAsync<JsonElement>($"/api/manage/events/{eventId}/checkin-link");
+        var checkedIn = await client.PostAsJsonAsync($"/api/events/{eventId}/checkins", new { token = CheckinToken(eventId, present.Body), doorKey = DoorKey(link.GetProperty("url").GetString()!) });
+        Assert.Equal(HttpStatusCode.OK, checkedIn.StatusCode);
+
+        var certificate = await client.GetAsync(PathOf(present.Body).Replace("/manage?", "/certificate?", StringComparison.Ordinal));
+
+        Assert.Equal(HttpStatusCode.Conflict, certificate.StatusCode);
     }
 }

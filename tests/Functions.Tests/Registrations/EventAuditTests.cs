@@ -1,23 +1,19 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microstructures.TestSupport;
 using static Microstructures.Functions.Tests.Registrations.RegistrationTestKit;
 
 namespace Microstructures.Functions.Tests.Registrations;
 
-public sealed class EventAuditTests(Azurite azurite) : IClassFixture<Azurite>
+public sealed class EventAuditTests(FunctionsHost app) : IClassFixture<FunctionsHost>
 {
     [Fact]
     public async Task StaffChangesToAnEventAndItsRegistrationsAreInTheEventsAuditTrail()
     {
-        await using var factory = new FunctionAppFactory(azurite);
-        using var staff = factory.CreateStaffClient();
-        var eventId = await CreateEventAsync(factory, capacity: 2);
-        factory.Time.Advance(TimeSpan.FromMinutes(1));
-        var onBehalf = await staff.PostAsJsonAsync($"/api/manage/events/{eventId}/registrations", Person("appel@example.org"));
+        using var staff = app.CreateStaffClient();
+        var eventId = await CreateEventAsync(app, capacity: 2);
+        var onBehalf = await staff.PostAsJsonAsync($"/api/manage/events/{eventId}/registrations", Person(Mail("appel")));
         var registrationId = (await onBehalf.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("registrationId").GetString()!;
-        factory.Time.Advance(TimeSpan.FromMinutes(1));
         var cancel = await staff.PostAsync($"/api/manage/events/{eventId}/registrations/{registrationId}/cancel", null);
         var refused = await staff.PutAsJsonAsync($"/api/manage/events/{eventId}", new { title = "" });
 

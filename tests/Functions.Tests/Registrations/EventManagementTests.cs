@@ -1,19 +1,17 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microstructures.TestSupport;
 using static Microstructures.Functions.Tests.Registrations.RegistrationTestKit;
 
 namespace Microstructures.Functions.Tests.Registrations;
 
-public sealed class EventManagementTests(Azurite azurite) : IClassFixture<Azurite>
+public sealed class EventManagementTests(FunctionsHost app) : IClassFixture<FunctionsHost>
 {
     [Fact]
     public async Task ThePublicSummaryShowsTheEventAndItsSeatsLeft()
     {
-        await using var factory = new FunctionAppFactory(azurite);
-        var eventId = await CreateEventAsync(factory, capacity: 120);
-        using var client = factory.CreateClient();
+        var eventId = await CreateEventAsync(app, capacity: 120);
+        using var client = app.CreateClient();
 
         var summary = await client.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}");
 
@@ -21,15 +19,14 @@ public sealed class EventManagementTests(Azurite azurite) : IClassFixture<Azurit
         Assert.Equal(120, summary.GetProperty("seatsLeft").GetInt32());
         Assert.Equal("open", summary.GetProperty("registrationState").GetString());
         // Written as Paris local time (winter: UTC+1).
-        Assert.Equal(new DateTimeOffset(2026, 12, 15, 7, 30, 0, TimeSpan.Zero), summary.GetProperty("startsAt").GetDateTimeOffset());
+        Assert.Equal(EventStartsAtUtc, summary.GetProperty("startsAt").GetDateTimeOffset());
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/events/inconnu-2023")).StatusCode);
     }
 
     [Fact]
     public async Task EditingAnEventNeedsTheStaffKey()
     {
-        await using var factory = new FunctionAppFactory(azurite);
-        using var client = factory.CreateClient();
+        using var client = app.CreateClient();
 
         var response = await client.PutAsJsonAsync("/api/manage/events/jnm-sans-cle", Event(10));
 
@@ -40,8 +37,7 @@ public sealed class EventManagementTests(Azurite azurite) : IClassFixture<Azurit
     [Fact]
     public async Task AnInvalidEventNamesEachFieldAndIsNotSaved()
     {
-        await using var factory = new FunctionAppFactory(azurite);
-        using var staff = factory.CreateStaffClient();
+        using var staff = app.CreateStaffClient();
 
         var response = await staff.PutAsJsonAsync("/api/manage/events/jnm-invalide", new { title = "", startsAt = "demain", endsAt = "2026-12-15T08:00", venue = "", address = "", capacity = 0, registrationOpensAt = "x", registrationClosesAt = "", contactEmail = "non" });
 
@@ -57,13 +53,13 @@ public sealed class EventManagementTests(Azurite azurite) : IClassFixture<Azurit
     [Fact]
     public async Task CapacityCannotDropBelowTheConfirmedCountButRaisingItPromotesTheWaitlist()
     {
-        await using var factory = new FunctionAppFactory(azurite);
-        var eventId = await CreateEventAsync(factory, capacity: 2);
-        using var client = factory.CreateClient();
-        using var staff = factory.CreateStaffClient();
+        var eventId = await CreateEventAsync(app, capacity: 2);
+        using var client = app.CreateClient();
+        using var staff = app.CreateStaffClient();
+        var addresses = Enumerable.Range(1, 4).Select(i => Mail($"capacite{i}")).ToList();
         for (var i = 1; i <= 4; i++)
         {
-            await RegisterAsync(client, eventId, Person($"capacite{i}@example.org"));
+            await RegisterAsync(client, eventId, Person(addresses[i - 1]));
         }
 
         var lowered = await staff.PutAsJsonAsync($"/api/manage/events/{eventId}", Event(1));
@@ -74,15 +70,14 @@ public sealed class EventManagementTests(Azurite azurite) : IClassFixture<Azurit
         var summary = await raised.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(0, summary.GetProperty("seatsLeft").GetInt32());
         Assert.Equal(1, summary.GetProperty("waitlisted").GetInt32());
-        Assert.Contains(await EmailsToAsync(factory, "capacite3@example.org"), e => e.Message.Category == "registration-promotion");
-        Assert.DoesNotContain(await EmailsToAsync(factory, "capacite4@example.org"), e => e.Message.Category == "registration-promotion");
+        Assert.Contains(await EmailsToAsync(app, addresses[2]), e => e.Message.Category == "registration-promotion");
+        Assert.DoesNotContain(await EmailsToAsync(app, addresses[3]), e => e.Message.Category == "registration-promotion");
     }
 
     [Fact]
     public async Task TheFormQrCodeIsAPngOfThePublicAddress()
     {
-        await using var factory = new FunctionAppFactory(azurite);
-        using var client = factory.CreateClient();
+        using var client = app.CreateClient();
 
         var response = await client.GetAsync("/api/events/jnm-2023/qr");
 
@@ -94,10 +89,9 @@ public sealed class EventManagementTests(Azurite azurite) : IClassFixture<Azurit
     [Fact]
     public async Task TheStaffEventsPageIsInTheStaffNavigationAndItsDataNeedsTheKey()
     {
-        await using var factory = new FunctionAppFactory(azurite);
-        var eventId = await CreateEventAsync(factory, capacity: 5);
-        using var client = factory.CreateClient();
-        using var staff = factory.CreateStaffClient();
+        var eventId = await CreateEventAsync(app, capacity: 5);
+        using var client = app.CreateClient();
+        using var staff = app.CreateStaffClient();
 
         var page = await client.GetStringAsync("/api/manage/events");
         var list = await staff.GetFromJsonAsync<JsonElement>("/api/manage/event-list");
@@ -111,10 +105,9 @@ public sealed class EventManagementTests(Azurite azurite) : IClassFixture<Azurit
     [Fact]
     public async Task AnEventsOwnQuestionIsAskedOnTheFormRequiredWhenSaidAndExported()
     {
-        await using var factory = new FunctionAppFactory(azurite);
-        using var staff = factory.CreateStaffClient();
-        using var client = factory.CreateClient(new() { AllowAutoRedirect = false });
-        var eventId = "jnm-questions";
+        using var staff = app.CreateStaffClient();
+        using var client = app.CreateClient();
+        var eventId = "jnm-questions-" + Guid.NewGuid().ToString("N")[..6];
         var definition = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(Event(10)))!.AsObject();
         definition["extraQuestions"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["id"] = "atelier", ["label"] = "Atelier de l'après-midi", ["required"] = true });
         var badDefinition = System.Text.Json.Nodes.JsonNode.Parse(definition.ToJsonString())!.AsObject();
@@ -123,10 +116,10 @@ public sealed class EventManagementTests(Azurite azurite) : IClassFixture<Azurit
         var refused = await staff.PutAsJsonAsync($"/api/manage/events/{eventId}", badDefinition);
         (await staff.PutAsJsonAsync($"/api/manage/events/{eventId}", definition)).EnsureSuccessStatusCode();
         var form = await client.GetStringAsync($"/api/events/{eventId}/register");
-        var unanswered = await client.PostAsJsonAsync($"/api/events/{eventId}/registrations", Person("question@example.org"));
+        var unanswered = await client.PostAsJsonAsync($"/api/events/{eventId}/registrations", Person(Mail("question")));
         var posted = await client.PostAsync($"/api/events/{eventId}/register", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["firstName"] = "Inès", ["lastName"] = "Exemple", ["email"] = "ines@example.org", ["profession"] = "travailleur-social",
+            ["firstName"] = "Inès", ["lastName"] = "Exemple", ["email"] = Mail("ines"), ["profession"] = "travailleur-social",
             ["organisation"] = "Association Exemple", ["region"] = "Bretagne", ["answers.atelier"] = "Atelier B", ["website"] = "",
         }));
         var csv = System.Text.Encoding.UTF8.GetString(await staff.GetByteArrayAsync($"/api/manage/events/{eventId}/registrations.csv"));

@@ -1,21 +1,20 @@
-using System.Net.Http.Json;
-using System.Text.Json;
+
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microstructures.Core.Email;
 using Microstructures.Core.Registrations;
 using Microstructures.Core.Storage;
 using Microstructures.TestSupport;
 using Moq;
-using static Microstructures.Functions.Tests.Registrations.RegistrationTestKit;
+using static Microstructures.Functions.Tests.Registrations.RegistrationServiceKit;
 
 namespace Microstructures.Functions.Tests.Registrations;
 
 // A registration's first e-mail is owed by a relay message queued before its transaction
-// (RegistrationEmailRelay). These tests break each step in turn.
+// (RegistrationEmailRelay). These tests break each step in turn, through the app's services on Azurite
+// (a fault injected at the queue client, instances that stop, a clock moved on).
 public sealed class RegistrationCrashTests(Azurite azurite) : IClassFixture<Azurite>
 {
     private static RegistrationInput Lou(string email = "lou@example.org") => new()
@@ -32,28 +31,27 @@ public sealed class RegistrationCrashTests(Azurite azurite) : IClassFixture<Azur
             .ThrowsAsync(new RequestFailedException(503, "Queue unavailable"));
         var queues = new Mock<QueueServiceClient>();
         queues.Setup(q => q.GetQueueClient(It.IsAny<string>())).Returns(failingQueue.Object);
-        await using var factory = new FunctionAppFactory(azurite);
-        await using var crashing = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton(queues.Object)));
+        await using var factory = PlatformServices.Create(azurite);
+        await using var crashing = factory.SecondInstance(s => s.AddSingleton(queues.Object));
         var eventId = await CreateEventAsync(factory, capacity: 2);
 
-        var service = crashing.Services.GetRequiredService<RegistrationService>();
+        var service = crashing.Get<RegistrationService>();
         await Assert.ThrowsAsync<RequestFailedException>(() => service.RegisterAsync(eventId, Lou()));
 
-        using var client = factory.CreateClient();
-        var summary = await client.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}");
-        Assert.Equal(2, summary.GetProperty("seatsLeft").GetInt32());
+        var summary = (await factory.Get<RegistrationService>().GetSummaryAsync(eventId)).Value!;
+        Assert.Equal(2, summary.SeatsLeft);
         Assert.Empty(await RegistrationRowsAsync(factory, eventId));
     }
 
     [Fact]
     public async Task ASeatWrittenByAnInstanceThatStopsRightAfterItsTransactionStillGetsItsConfirmation()
     {
-        await using var survivor = new FunctionAppFactory(azurite);
+        await using var survivor = PlatformServices.Create(azurite);
         var eventId = await CreateEventAsync(survivor, capacity: 2);
         await using (var dying = survivor.SecondInstance())
         {
             // The instance answers and stops: it does nothing more for the e-mail after its transaction.
-            Assert.True((await dying.Services.GetRequiredService<RegistrationService>().RegisterAsync(eventId, Lou())).IsSuccess);
+            Assert.True((await dying.Get<RegistrationService>().RegisterAsync(eventId, Lou())).IsSuccess);
         }
 
         var (record, message) = Assert.Single(await EmailsToAsync(survivor, "lou@example.org"));
@@ -65,14 +63,14 @@ public sealed class RegistrationCrashTests(Azurite azurite) : IClassFixture<Azur
     [Fact]
     public async Task ARelayMessageLostAfterTheSeatWriteIsMadeGoodByTheSweepOnce()
     {
-        await using var factory = new FunctionAppFactory(azurite);
+        await using var factory = PlatformServices.Create(azurite);
         var eventId = await CreateEventAsync(factory, capacity: 1);
-        var service = factory.Services.GetRequiredService<RegistrationService>();
+        var service = factory.Get<RegistrationService>();
         Assert.True((await service.RegisterAsync(eventId, Lou())).IsSuccess);
         Assert.True((await service.RegisterAsync(eventId, Lou("lea@example.org"))).IsSuccess);
         // The relay messages are lost (poisoned during an outage, say).
-        await (await factory.Services.GetRequiredService<StorageInitializer>().QueueAsync(RegistrationEmailRelay.QueueName)).ClearMessagesAsync();
-        var relay = factory.Services.GetRequiredService<RegistrationEmailRelay>();
+        await (await factory.Get<StorageInitializer>().QueueAsync(RegistrationEmailRelay.QueueName)).ClearMessagesAsync();
+        var relay = factory.Get<RegistrationEmailRelay>();
 
         Assert.Equal(0, await relay.SweepAsync()); // too recent: its message may still be on its way
         factory.Time.Advance(TimeSpan.FromMinutes(11));
@@ -86,10 +84,10 @@ public sealed class RegistrationCrashTests(Azurite azurite) : IClassFixture<Azur
     [Fact]
     public async Task RelayingTheSameBatchTwiceRecordsEachEmailOnce()
     {
-        await using var factory = new FunctionAppFactory(azurite);
+        await using var factory = PlatformServices.Create(azurite);
         var eventId = await CreateEventAsync(factory, capacity: 3);
-        var registered = await factory.Services.GetRequiredService<RegistrationService>().RegisterAsync(eventId, Lou());
-        var relay = factory.Services.GetRequiredService<RegistrationEmailRelay>();
+        var registered = await factory.Get<RegistrationService>().RegisterAsync(eventId, Lou());
+        var relay = factory.Get<RegistrationEmailRelay>();
         var message = new RelayMessage(eventId, [registered.Value!.RegistrationId!]);
 
         Assert.Equal(1, (await relay.RelayAsync(message)).Relayed);
@@ -102,10 +100,10 @@ public sealed class RegistrationCrashTests(Azurite azurite) : IClassFixture<Azur
     [Fact]
     public async Task ARegistrationThatNeverCommittedIsAskedForAgainThenGivenUpWithoutAnEmail()
     {
-        await using var factory = new FunctionAppFactory(azurite);
+        await using var factory = PlatformServices.Create(azurite);
         var eventId = await CreateEventAsync(factory, capacity: 3);
-        var relay = factory.Services.GetRequiredService<RegistrationEmailRelay>();
-        var queue = await factory.Services.GetRequiredService<StorageInitializer>().QueueAsync(RegistrationEmailRelay.QueueName);
+        var relay = factory.Get<RegistrationEmailRelay>();
+        var queue = await factory.Get<StorageInitializer>().QueueAsync(RegistrationEmailRelay.QueueName);
         var neverCommitted = Guid.NewGuid().ToString("N");
 
         var first = await relay.RelayAsync(new RelayMessage(eventId, [neverCommitted]));
@@ -115,16 +113,16 @@ public sealed class RegistrationCrashTests(Azurite azurite) : IClassFixture<Azur
         var last = await relay.RelayAsync(new RelayMessage(eventId, [neverCommitted], RegistrationEmailRelay.MaxAttempts));
         Assert.Equal(new RelayReport(0, 0, 1), last);
         Assert.Equal(1, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
-        var records = await (await factory.Services.GetRequiredService<StorageInitializer>().TableAsync(EmailStore.EmailsTable)).QueryAsync<EmailRecord>().ToListAsync();
+        var records = await (await factory.Get<StorageInitializer>().TableAsync(EmailStore.EmailsTable)).QueryAsync<EmailRecord>().ToListAsync();
         Assert.Empty(records);
     }
 
     [Fact]
     public async Task TheSameAddressManyTimesInOneRushTakesOneSeatAndAnswersEveryRequest()
     {
-        await using var factory = new FunctionAppFactory(azurite);
+        await using var factory = PlatformServices.Create(azurite);
         var eventId = await CreateEventAsync(factory, capacity: 30);
-        var service = factory.Services.GetRequiredService<RegistrationService>();
+        var service = factory.Get<RegistrationService>();
 
         // Ten addresses, each sent three times at once (double clicks, retries), among twenty others:
         // repeats land in the same batch as their first, or in the next one.
@@ -137,19 +135,18 @@ public sealed class RegistrationCrashTests(Azurite azurite) : IClassFixture<Azur
         Assert.Equal(30, byAddress.Count);
         Assert.Equal(30, outcomes.Count(o => o.Value!.Kind == RegistrationOutcomeKind.Created));
         Assert.Equal(20, outcomes.Count(o => o.Value!.Kind == RegistrationOutcomeKind.AlreadyRegistered));
-        using var client = factory.CreateClient();
-        var summary = await client.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}");
-        Assert.Equal(0, summary.GetProperty("seatsLeft").GetInt32());
-        Assert.Equal(0, summary.GetProperty("waitlisted").GetInt32());
+        var summary = (await factory.Get<RegistrationService>().GetSummaryAsync(eventId)).Value!;
+        Assert.Equal(0, summary.SeatsLeft);
+        Assert.Equal(0, summary.Waitlisted);
         Assert.Equal(30, (await RegistrationRowsAsync(factory, eventId)).Count);
     }
 
     [Fact]
     public async Task AStatusChangedBeforeTheFirstEmailWentIsToldOnlyByTheLaterEmail()
     {
-        await using var factory = new FunctionAppFactory(azurite);
+        await using var factory = PlatformServices.Create(azurite);
         var eventId = await CreateEventAsync(factory, capacity: 1);
-        var service = factory.Services.GetRequiredService<RegistrationService>();
+        var service = factory.Get<RegistrationService>();
         var seated = (await service.RegisterAsync(eventId, Lou())).Value!;
         Assert.True((await service.RegisterAsync(eventId, Lou("lea@example.org"))).IsSuccess);
 
@@ -164,23 +161,23 @@ public sealed class RegistrationCrashTests(Azurite azurite) : IClassFixture<Azur
     public async Task AnOutboxEmailPreparedForAChangeThatNeverCommittedIsAbandonedNotSent()
     {
         // Cancellations and promotions still prepare their e-mail before their transaction.
-        await using var factory = new FunctionAppFactory(azurite);
+        await using var factory = PlatformServices.Create(azurite);
         var eventId = await CreateEventAsync(factory, capacity: 1);
-        var outbox = factory.Services.GetRequiredService<EmailOutbox>();
+        var outbox = factory.Get<EmailOutbox>();
         // What a cancellation that lost its race (or crashed before its transaction) leaves behind.
         var emailId = "reg-lost-race-promotion";
         await outbox.PrepareAsync(new EmailMessage { To = "perdu@example.org", Subject = "x", Html = "x", Text = "x" }, RegistrationStore.Marker(eventId, emailId), emailId);
 
         factory.Time.Advance(TimeSpan.FromMinutes(30));
-        var report = await factory.Services.GetRequiredService<PendingEmailSweeper>().SweepAsync();
+        var report = await factory.Get<PendingEmailSweeper>().SweepAsync();
 
         Assert.Equal(1, report.Abandoned);
-        Assert.Equal(EmailStatus.Abandoned, (await factory.Services.GetRequiredService<EmailStore>().GetAsync(emailId))!.Status);
+        Assert.Equal(EmailStatus.Abandoned, (await factory.Get<EmailStore>().GetAsync(emailId))!.Status);
     }
 
-    private static async Task<List<TableEntity>> RegistrationRowsAsync(FunctionAppFactory factory, string eventId)
+    private static async Task<List<TableEntity>> RegistrationRowsAsync(PlatformServices factory, string eventId)
     {
-        var table = await factory.Services.GetRequiredService<RegistrationStore>().TableAsync();
+        var table = await factory.Get<RegistrationStore>().TableAsync();
         return await table.QueryAsync<TableEntity>(e => e.PartitionKey == eventId && e.RowKey.CompareTo("reg-") >= 0 && e.RowKey.CompareTo("reg.") < 0).ToListAsync();
     }
 }

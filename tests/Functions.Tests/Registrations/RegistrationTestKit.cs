@@ -1,41 +1,49 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Azure.Data.Tables;
-using Azure.Storage.Queues;
-using Azure.Storage.Queues.Models;
-using Microsoft.Extensions.DependencyInjection;
 using Microstructures.Core.Email;
-using Microstructures.Core.Registrations;
-using Microstructures.Core.Storage;
 
 namespace Microstructures.Functions.Tests.Registrations;
 
-// Shared steps: an event created through the manage API, registrations through the public API,
-// and the e-mails the outbox recorded (read back from storage, as the sender would).
+// Shared steps of the tests through the worker: an event created through the manage API (its dates
+// relative to today: the worker runs on the real clock), registrations through the public API, and the
+// e-mails the outbox recorded once the queue functions have handled everything waiting.
 internal static class RegistrationTestKit
 {
-    // The factory's clock starts 2026-11-25 09:00 UTC: registrations are open.
-    public static object Event(int capacity, string opens = "2026-11-01T09:00") => new
+    // Mid-December two years ahead: always in the future, always Paris winter time (UTC+1).
+    public static int EventYear { get; } = DateTimeOffset.UtcNow.Year + 2;
+
+    public static DateTimeOffset EventStartsAtUtc => new(EventYear, 12, 15, 7, 30, 0, TimeSpan.Zero);
+
+    private static string Iso(DateTimeOffset at) => at.ToString("yyyy-MM-dd'T'HH:mm:ssK", System.Globalization.CultureInfo.InvariantCulture);
+
+    // Registrations open since a month, closing a week before the event; or open from `opens`.
+    public static Dictionary<string, object> Event(int capacity, DateTimeOffset? opens = null, DateTimeOffset? closes = null) => new()
     {
-        title = "Journée Nationale des Microstructures",
-        startsAt = "2026-12-15T08:30",
-        endsAt = "2026-12-15T17:30",
-        venue = "Salle ASIEM",
-        address = "6 rue Albert de Lapparent, 75007 Paris",
-        capacity,
-        registrationOpensAt = opens,
-        registrationClosesAt = "2026-12-09T18:00",
-        contactEmail = "contact@example.org",
+        ["title"] = "Journée Nationale des Microstructures",
+        ["startsAt"] = $"{EventYear}-12-15T08:30",
+        ["endsAt"] = $"{EventYear}-12-15T17:30",
+        ["venue"] = "Salle ASIEM",
+        ["address"] = "6 rue Albert de Lapparent, 75007 Paris",
+        ["capacity"] = capacity,
+        ["registrationOpensAt"] = Iso(opens ?? DateTimeOffset.UtcNow.AddDays(-30)),
+        ["registrationClosesAt"] = closes is { } c ? Iso(c) : $"{EventYear}-12-09T18:00",
+        ["contactEmail"] = "contact@example.org",
     };
 
-    public static async Task<string> CreateEventAsync(FunctionAppFactory factory, int capacity, string opens = "2026-11-01T09:00")
+    public static async Task<string> CreateEventAsync(FunctionsHost app, int capacity, DateTimeOffset? opens = null, DateTimeOffset? closes = null) =>
+        await PutEventAsync(app, Event(capacity, opens, closes));
+
+    public static async Task<string> PutEventAsync(FunctionsHost app, Dictionary<string, object> definition)
     {
         var eventId = "jnm-" + Guid.NewGuid().ToString("N")[..10];
-        using var staff = factory.CreateStaffClient();
-        var response = await staff.PutAsJsonAsync($"/api/manage/events/{eventId}", Event(capacity, opens));
+        using var staff = app.CreateStaffClient();
+        var response = await staff.PutAsJsonAsync($"/api/manage/events/{eventId}", definition);
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         return eventId;
     }
+
+    // An address of this test only: the tests of a class share one storage account.
+    public static string Mail(string name) => $"{name}-{Guid.NewGuid().ToString("N")[..8]}@example.org";
 
     public static object Person(string email, string firstName = "Camille") => new
     {
@@ -56,53 +64,11 @@ internal static class RegistrationTestKit
         return (response.StatusCode, body);
     }
 
-    // The e-mails recorded for an address, once the relay messages waiting on registration-emails have
-    // been handled (what the RelayRegistrationEmails queue function does under the host).
-    public static async Task<List<(EmailRecord Record, EmailMessage Message)>> EmailsToAsync(FunctionAppFactory factory, string address)
+    // The e-mails recorded for an address once RelayRegistrationEmails and SendEmail have run.
+    public static async Task<List<(EmailRecord Record, EmailMessage Message)>> EmailsToAsync(FunctionsHost app, string address)
     {
-        await RelayFirstEmailsAsync(factory);
-        var storage = factory.Services.GetRequiredService<StorageInitializer>();
-        var store = factory.Services.GetRequiredService<EmailStore>();
-        var table = await storage.TableAsync(EmailStore.EmailsTable);
-        var found = new List<(EmailRecord, EmailMessage)>();
-        await foreach (var record in table.QueryAsync<EmailRecord>())
-        {
-            var message = await store.ReadMessageAsync(record);
-            if (message.To == address)
-            {
-                found.Add((record, message));
-            }
-        }
-        return found;
-    }
-
-    public static async Task RelayFirstEmailsAsync(FunctionAppFactory factory)
-    {
-        var relay = factory.Services.GetRequiredService<RegistrationEmailRelay>();
-        var (queue, messages) = await ReceiveAllAsync(factory, RegistrationEmailRelay.QueueName);
-        foreach (var message in messages)
-        {
-            await relay.RelayAsync(RegistrationEmailRelay.Parse(message.Body.ToString())!);
-            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
-        }
-    }
-
-    public static async Task<HashSet<string>> QueuedEmailIdsAsync(FunctionAppFactory factory)
-    {
-        var (_, messages) = await ReceiveAllAsync(factory, EmailOutbox.QueueName);
-        return messages.Select(m => EmailOutbox.ParseQueueMessage(m.Body.ToString())!.EmailId).ToHashSet(StringComparer.Ordinal);
-    }
-
-    // Every visible message of a queue, received (invisible for five minutes, not deleted).
-    private static async Task<(QueueClient Queue, List<QueueMessage> Messages)> ReceiveAllAsync(FunctionAppFactory factory, string queueName)
-    {
-        var queue = await factory.Services.GetRequiredService<StorageInitializer>().QueueAsync(queueName);
-        var messages = new List<QueueMessage>();
-        while ((await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5))).Value is { Length: > 0 } batch)
-        {
-            messages.AddRange(batch);
-        }
-        return (queue, messages);
+        await app.WaitForQueuesAsync();
+        return await StoredEmails.ToAsync(app.Services, address);
     }
 
     public static string PathOf(JsonElement body) => new Uri(body.GetProperty("manageUrl").GetString()!).PathAndQuery;

@@ -2,22 +2,21 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Microstructures.TestSupport;
 using static Microstructures.Functions.Tests.Registrations.RegistrationTestKit;
 
 namespace Microstructures.Functions.Tests.Registrations;
 
-public sealed class StaffRegistrationTests(Azurite azurite) : IClassFixture<Azurite>
+public sealed class StaffRegistrationTests(FunctionsHost app) : IClassFixture<FunctionsHost>
 {
     [Fact]
     public async Task StaffListSearchCountAndExportRegistrationsForFrenchExcel()
     {
-        await using var factory = new FunctionAppFactory(azurite);
-        var eventId = await CreateEventAsync(factory, capacity: 1);
-        using var client = factory.CreateClient();
-        using var staff = factory.CreateStaffClient();
-        await RegisterAsync(client, eventId, Person("hélène@example.org", "Hélène"));
-        await RegisterAsync(client, eventId, Person("jules@example.org", "Jules"));
+        var eventId = await CreateEventAsync(app, capacity: 1);
+        using var client = app.CreateClient();
+        using var staff = app.CreateStaffClient();
+        var helene = Mail("hélène");
+        await RegisterAsync(client, eventId, Person(helene, "Hélène"));
+        await RegisterAsync(client, eventId, Person(Mail("jules"), "Jules"));
 
         var all = await staff.GetFromJsonAsync<JsonElement>($"/api/manage/events/{eventId}/registrations");
         var found = await staff.GetFromJsonAsync<JsonElement>($"/api/manage/events/{eventId}/registrations?q=jules");
@@ -32,20 +31,20 @@ public sealed class StaffRegistrationTests(Azurite azurite) : IClassFixture<Azur
         Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, csv[..3]);
         var lines = Encoding.UTF8.GetString(csv[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("Statut;Prénom;Nom;E-mail;Profession", lines[0], StringComparison.Ordinal);
-        Assert.Contains(lines, l => l.StartsWith("confirmé;Hélène;Exemple;hélène@example.org;Médecin généraliste", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith($"confirmé;Hélène;Exemple;{helene};Médecin généraliste", StringComparison.Ordinal));
         Assert.Equal(3, lines.Length);
     }
 
     [Fact]
     public async Task TheStaffRegisterSomeoneWhoPhonedAndCancelOnTheirBehalf()
     {
-        await using var factory = new FunctionAppFactory(azurite);
-        var eventId = await CreateEventAsync(factory, capacity: 1);
-        using var client = factory.CreateClient();
-        using var staff = factory.CreateStaffClient();
+        var eventId = await CreateEventAsync(app, capacity: 1);
+        using var client = app.CreateClient();
+        using var staff = app.CreateStaffClient();
 
-        var phoned = await staff.PostAsJsonAsync($"/api/manage/events/{eventId}/registrations", Person("telephone@example.org"));
-        var waiting = await RegisterAsync(client, eventId, Person("attente@example.org"));
+        var waitingAddress = Mail("attente");
+        var phoned = await staff.PostAsJsonAsync($"/api/manage/events/{eventId}/registrations", Person(Mail("telephone")));
+        var waiting = await RegisterAsync(client, eventId, Person(waitingAddress));
         var id = (await phoned.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("registrationId").GetString();
         var cancelled = await staff.PostAsync($"/api/manage/events/{eventId}/registrations/{id}/cancel", null);
 
@@ -53,7 +52,7 @@ public sealed class StaffRegistrationTests(Azurite azurite) : IClassFixture<Azur
         Assert.Equal(HttpStatusCode.Accepted, waiting.Status);
         Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
         Assert.Equal("Cancelled", (await cancelled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
-        Assert.Contains(await EmailsToAsync(factory, "attente@example.org"), e => e.Message.Category == "registration-promotion");
+        Assert.Contains(await EmailsToAsync(app, waitingAddress), e => e.Message.Category == "registration-promotion");
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync($"/api/manage/events/{eventId}/registrations")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync($"/api/manage/events/{eventId}/registrations.csv")).StatusCode);
     }
@@ -61,12 +60,12 @@ public sealed class StaffRegistrationTests(Azurite azurite) : IClassFixture<Azur
     [Fact]
     public async Task AnOrganiserMessageReachesEveryConfirmedRegistrantOnceEvenWhenSentTwice()
     {
-        await using var factory = new FunctionAppFactory(azurite);
-        var eventId = await CreateEventAsync(factory, capacity: 1);
-        using var client = factory.CreateClient();
-        using var staff = factory.CreateStaffClient();
-        await RegisterAsync(client, eventId, Person("message@example.org"));
-        await RegisterAsync(client, eventId, Person("message-attente@example.org"));
+        var eventId = await CreateEventAsync(app, capacity: 1);
+        using var client = app.CreateClient();
+        using var staff = app.CreateStaffClient();
+        var (seated, waiting) = (Mail("message"), Mail("message-attente"));
+        await RegisterAsync(client, eventId, Person(seated));
+        await RegisterAsync(client, eventId, Person(waiting));
         var message = new { subject = "Changement de salle", body = "La journée a lieu salle B.\n\nÀ bientôt !", audience = "confirmed" };
 
         var first = await staff.PostAsJsonAsync($"/api/manage/events/{eventId}/messages", message);
@@ -75,10 +74,10 @@ public sealed class StaffRegistrationTests(Azurite azurite) : IClassFixture<Azur
 
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
         Assert.Equal(1, (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("alreadySent").GetInt32());
-        var sent = Assert.Single(await EmailsToAsync(factory, "message@example.org"), e => e.Message.Category == "registration-message");
+        var sent = Assert.Single(await EmailsToAsync(app, seated), e => e.Message.Category == "registration-message");
         Assert.Contains("salle B", sent.Message.Html, StringComparison.Ordinal);
         Assert.StartsWith("Changement de salle", sent.Message.Subject, StringComparison.Ordinal);
-        Assert.DoesNotContain(await EmailsToAsync(factory, "message-attente@example.org"), e => e.Message.Category == "registration-message");
+        Assert.DoesNotContain(await EmailsToAsync(app, waiting), e => e.Message.Category == "registration-message");
         var errors = (await invalid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
         Assert.True(errors.TryGetProperty("subject", out _) && errors.TryGetProperty("body", out _) && errors.TryGetProperty("audience", out _));
     }
@@ -86,18 +85,18 @@ public sealed class StaffRegistrationTests(Azurite azurite) : IClassFixture<Azur
     [Fact]
     public async Task TheStaffCorrectARegistrationAndItsAddressMovesWithoutTakingASecondSeat()
     {
-        await using var factory = new FunctionAppFactory(azurite);
-        var eventId = await CreateEventAsync(factory, capacity: 3);
-        using var client = factory.CreateClient();
-        using var staff = factory.CreateStaffClient();
-        var typo = await RegisterAsync(client, eventId, Person("fautede@example.org", "Rene"));
-        await RegisterAsync(client, eventId, Person("autre@example.org"));
+        var eventId = await CreateEventAsync(app, capacity: 3);
+        using var client = app.CreateClient();
+        using var staff = app.CreateStaffClient();
+        var (fautede, autre, corrigee) = (Mail("fautede"), Mail("autre"), Mail("corrigee"));
+        var typo = await RegisterAsync(client, eventId, Person(fautede, "Rene"));
+        await RegisterAsync(client, eventId, Person(autre));
         var id = typo.Body.GetProperty("registrationId").GetString();
 
-        var edited = await staff.PutAsJsonAsync($"/api/manage/events/{eventId}/registrations/{id}", Person("corrigee@example.org", "René"));
-        var clash = await staff.PutAsJsonAsync($"/api/manage/events/{eventId}/registrations/{id}", Person("autre@example.org", "René"));
-        var again = await RegisterAsync(client, eventId, Person("corrigee@example.org", "René"));
-        var freed = await RegisterAsync(client, eventId, Person("fautede@example.org", "Quelqu'un"));
+        var edited = await staff.PutAsJsonAsync($"/api/manage/events/{eventId}/registrations/{id}", Person(corrigee, "René"));
+        var clash = await staff.PutAsJsonAsync($"/api/manage/events/{eventId}/registrations/{id}", Person(autre, "René"));
+        var again = await RegisterAsync(client, eventId, Person(corrigee, "René"));
+        var freed = await RegisterAsync(client, eventId, Person(fautede, "Quelqu'un"));
 
         Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
         Assert.Equal("René", (await edited.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("firstName").GetString());

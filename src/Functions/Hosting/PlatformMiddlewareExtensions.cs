@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Hosting;
+
+namespace Microstructures.Functions.Hosting;
+
+public static class PlatformMiddlewareExtensions
+{
+    // Cross-cutting rules as worker middleware, chosen by the markers on each function (FunctionCatalog).
+    // Called after ConfigureFunctionsWebApplication(): before it a middleware sees no HttpContext.
+    // Outermost first: errors (and the execution of every HTTP result), then the key checks, then audit.
+    public static IFunctionsWorkerApplicationBuilder UsePlatformMiddleware(this IFunctionsWorkerApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.UseMiddleware<HttpErrorMiddleware>();
+        builder.UseWhen<StaffKeyMiddleware>(context => context.GetFunctionEntry().Access == FunctionAccess.Staff);
+        builder.UseWhen<NetworkKeyMiddleware>(context => context.GetFunctionEntry().Access == FunctionAccess.Network);
+        builder.UseWhen<EventAuditMiddleware>(context => context.GetFunctionEntry().AuditsEvent);
+        return builder;
+    }
+
+    // The invoked function's entry in the catalog; an unknown function throws (and is refused).
+    public static FunctionEntry GetFunctionEntry(this FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.InstanceServices.GetRequiredService<FunctionCatalog>().Get(context);
+    }
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microstructures.Core.Email;
+using Microstructures.Core.Health;
+using Microstructures.Core.ReferenceData;
+using Microstructures.Core.Registrations;
+using Microstructures.Core.Storage;
+using Microstructures.Functions.ReferenceData;
+
+namespace Microstructures.Functions.Hosting;
+
+public static class PlatformServiceCollectionExtensions
+{
+    // The app's own services, as Program.cs registers them for the worker and as tests build them on
+    // Azurite (replacing TimeProvider, or an Azure client to inject a fault). Settings are validated at
+    // start: a missing one stops the app with its name.
+    public static IServiceCollection AddPlatform(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        // Built here so a function without its access marker stops the app at start, naming it.
+        services.AddSingleton(FunctionCatalog.Load(typeof(PlatformServiceCollectionExtensions).Assembly));
+        services.TryAddSingleton(configuration);
+        services.AddLogging();
+        services.AddSingleton(TimeProvider.System);
+        services.AddProblemDetails();
+        services.AddOptions<AppOptions>().BindConfiguration(AppOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddPlatformStorage();
+        services.AddSingleton<HealthCheck>();
+        services.AddEmail();
+        services.AddReferenceData();
+        services.AddOptions<ReferenceDataOptions>().BindConfiguration(ReferenceDataOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHostedService<SampleOrgTreeSeeder>();
+        services.AddRegistrations();
+        return services;
+    }
+}

@@ -1,0 +1,28 @@
+using Microstructures.Core.Registrations;
+using Microstructures.Functions.Hosting;
+
+namespace Microstructures.Functions.Registrations;
+
+// Check-in at the door: the staff hand out a per-event link (revocable); the volunteer's phone page
+// posts the token read from each attendee's QR code (typed, or scanned with the phone's camera).
+public sealed class CheckinHttp(CheckinService checkins)
+{
+    [Function("CheckinPage")]
+    [PublicAccess]
+    public async Task<IResult> PageAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/events/{eventId}/checkin")] HttpRequest request,
+        string eventId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var door = request.QueryValue("door");
+        return await checkins.IsDoorKeyValidAsync(eventId, door, cancellationToken) ? CheckinPages.Door(door) : CheckinPages.InvalidLink();
+    }
+
+    // Idempotent: a second scan of the same code says so.
+    [Function("CheckIn")]
+    [PublicAccess]
+    public async Task<IResult> CheckInAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/events/{eventId}/checkins")] HttpRequest request,
+        string eventId, CancellationToken cancellationToken) =>
+        RegistrationHttp.Map(await checkins.CheckInAsync(eventId, await request.ReadJsonAsync<CheckinInput>(cancellationToken), cancellationToken), answer => TypedResults.Ok(answer));
+}

@@ -1,0 +1,20 @@
+using Microstructures.Core.Registrations;
+using Microstructures.Functions.Hosting;
+
+namespace Microstructures.Functions.Registrations;
+
+// The public registration form: GET shows it, POST (the form itself, without JavaScript) registers.
+public sealed class RegisterPageHttp(RegistrationRateLimiter limiter, RegistrationService service)
+{
+    [Function("RegisterPage")]
+    [PublicAccess]
+    public async Task<IResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "api/events/{eventId}/register")] HttpRequest request,
+        string eventId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return HttpMethods.IsGet(request.Method)
+            ? await RegistrationPages.ShowFormAsync(eventId, service, cancellationToken)
+            : await RegistrationPages.SubmitFormAsync(eventId, await RegistrationForm.ReadAsync(request, cancellationToken), RegistrationHttp.ClientIp(request), limiter, service, cancellationToken);
+    }
+}

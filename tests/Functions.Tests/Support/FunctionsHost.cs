@@ -1,0 +1,188 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microstructures.Core.Email;
+using Microstructures.Core.Registrations;
+using Microstructures.Core.Storage;
+using Microstructures.DevHost;
+using Microstructures.TestSupport;
+
+namespace Microstructures.Functions.Tests;
+
+// The app as the Functions host runs it: the DevHost (the local Functions host) starts the worker
+// from src/Functions' build output and drives it over gRPC: HTTP forwarded, queues polled, timers run
+// on request, e-mails caught by its SendGrid sink. Against an Azurite of this fixture's own.
+// One worker per test class (a worker keeps process-wide state, so it is a process of its own): the
+// tests of a class share its storage account and keep apart by unique ids and addresses.
+public class FunctionsHost : IAsyncLifetime
+{
+    public const string StaffKey = PlatformServices.StaffKey;
+
+    private readonly Azurite _azurite = new();
+    private readonly List<DevHostServer> _servers = [];
+    private readonly List<string> _settingsFiles = [];
+    private PlatformServices? _services;
+
+    // How many app instances share the storage account (two for the race tests).
+    protected virtual int InstanceCount => 1;
+
+    protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
+
+    protected virtual string StorageFor(Azurite azurite) => azurite.IsolatedConnectionString();
+
+    public string Storage { get; private set; } = "";
+
+    public Uri BaseUrl => InstanceUrl(0);
+
+    public Uri InstanceUrl(int instance) => _servers[instance].BaseUrl;
+
+    // The app's services on the same storage and settings: for reading what the app stored (e-mails)
+    // and computing what it signs (check-in tokens), as a third instance would.
+    public PlatformServices Services => _services ?? throw new InvalidOperationException("The fixture has not started.");
+
+    public async Task InitializeAsync()
+    {
+        await _azurite.InitializeAsync();
+        Storage = StorageFor(_azurite);
+        _services = new PlatformServices(Storage);
+        for (var i = 0; i < InstanceCount; i++)
+        {
+            _servers.Add(await StartInstanceAsync());
+        }
+    }
+
+    private async Task<DevHostServer> StartInstanceAsync()
+    {
+        var port = FreePort.Next();
+        var values = new Dictionary<string, string>
+        {
+            ["AzureWebJobsStorage"] = Storage,
+            ["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated",
+            ["AzureWebJobsDisableHomepage"] = "true",
+            ["App__PublicBaseUrl"] = "https://evenements.example.org",
+            ["Admin__ApiKey"] = StaffKey,
+            ["SendGrid__ApiKey"] = "SG.test",
+            ["SendGrid__Host"] = $"http://127.0.0.1:{port}",
+            ["Email__FromAddress"] = "no-reply@example.org",
+            ["Email__FromName"] = "CNRMS",
+            ["Registrations__SigningKey"] = PlatformServices.SigningKey,
+            ["Registrations__EmailRelayDelay"] = "00:00:00",
+            // Every test request comes from 127.0.0.1: the per-address limit would be the whole suite's.
+            ["Registrations__MaxPerIpPerMinute"] = "1000000",
+        };
+        foreach (var (key, value) in Settings)
+        {
+            values[key] = value;
+        }
+        var settingsPath = Path.Combine(Path.GetTempPath(), $"functions-tests-settings-{Guid.NewGuid():N}.json");
+        _settingsFiles.Add(settingsPath);
+        await File.WriteAllTextAsync(settingsPath, JsonSerializer.Serialize(new { IsEncrypted = false, Values = values }));
+        return await DevHostServer.StartAsync(new DevHostOptions
+        {
+            ScriptRoot = FunctionsOutput.Directory,
+            SettingsPath = settingsPath,
+            Port = port,
+            MaxPollingInterval = TimeSpan.FromMilliseconds(250),
+            DisableTimers = true,
+            LoggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning)),
+        });
+    }
+
+    // Redirects are not followed: a test sees what a browser would be answered.
+    public HttpClient CreateClient(int instance = 0) =>
+        new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = InstanceUrl(instance) };
+
+    public HttpClient CreateStaffClient(int instance = 0)
+    {
+        var client = CreateClient(instance);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", StaffKey);
+        return client;
+    }
+
+    // Runs a queue or timer function now, as POST /admin/functions/{name} does on the Functions host,
+    // and waits for its outcome: {"succeeded", "status", "logs", "error"}.
+    public async Task<JsonElement> RunFunctionAsync(string name, string input = "", int instance = 0)
+    {
+        using var client = CreateClient(instance);
+        using var response = await client.PostAsJsonAsync($"/admin/functions/{name}?wait=true", new { input });
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    // The e-mails the DevHost's SendGrid sink received for an address.
+    public async Task<JsonElement[]> OutboxAsync(string to, int instance = 0)
+    {
+        using var client = CreateClient(instance);
+        using var json = JsonDocument.Parse(await client.GetStringAsync($"/_devhost/outbox?to={Uri.EscapeDataString(to)}"));
+        return json.RootElement.EnumerateArray().Select(e => e.Clone()).ToArray();
+    }
+
+    // Polls the sink until `count` e-mails to `to` arrived (or the deadline passes), then returns them.
+    public async Task<JsonElement[]> WaitForEmailsAsync(string to, int count = 1, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        JsonElement[] messages;
+        do
+        {
+            messages = await OutboxAsync(to);
+            if (messages.Length >= count)
+            {
+                return messages;
+            }
+            await Task.Delay(100);
+        }
+        while (DateTime.UtcNow < deadline);
+        return messages;
+    }
+
+    // Waits until the queue functions have handled everything waiting (first-e-mail relays, e-mails to
+    // send), so what the app stored can be read as it will stay.
+    public async Task WaitForQueuesAsync(TimeSpan? timeout = null)
+    {
+        var storage = Services.Get<StorageInitializer>();
+        var queues = new[] { await storage.QueueAsync(RegistrationEmailRelay.QueueName), await storage.QueueAsync(EmailOutbox.QueueName) };
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        var emptyInARow = 0;
+        while (emptyInARow < 2)
+        {
+            var counts = await Task.WhenAll(queues.Select(async q => (await q.GetPropertiesAsync()).Value.ApproximateMessagesCount));
+            emptyInARow = counts.All(c => c == 0) ? emptyInARow + 1 : 0;
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The app's queues did not empty: " + string.Join(", ", counts));
+            }
+            await Task.Delay(150);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var server in _servers)
+        {
+            await server.DisposeAsync();
+        }
+        if (_services is not null)
+        {
+            await _services.DisposeAsync();
+        }
+        foreach (var file in _settingsFiles)
+        {
+            File.Delete(file);
+        }
+        await _azurite.DisposeAsync();
+    }
+}
+
+// Two app instances on one storage account: nothing shared but storage, as two instances in Azure.
+public sealed class TwoInstancesHost : FunctionsHost
+{
+    protected override int InstanceCount => 2;
+}
+
+// Table storage unreachable (its endpoint points at a closed port): blob and queue still answer.
+public sealed class TableDownHost : FunctionsHost
+{
+    protected override string StorageFor(Azurite azurite) =>
+        System.Text.RegularExpressions.Regex.Replace(base.StorageFor(azurite), @"TableEndpoint=http://127\.0\.0\.1:\d+/", $"TableEndpoint=http://127.0.0.1:{FreePort.Next()}/");
+}
