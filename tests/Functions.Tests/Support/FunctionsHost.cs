@@ -69,7 +69,7 @@ public class FunctionsHost : IAsyncLifetime
             ["Registrations__SigningKey"] = PlatformServices.SigningKey,
             ["Registrations__EmailRelayDelay"] = "00:00:00",
             // Every test request comes from 127.0.0.1: the per-address limit would be the whole suite's.
-            ["Registrations__MaxPerIpPerMinute"] = "1000000",
+            ["Registrations__MaxPerIpPerMinute"] = "100000",
         };
         foreach (var (key, value) in Settings)
         {
