@@ -1,15 +1,16 @@
 using System.Diagnostics;
-using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using Xunit;
 
 namespace Microstructures.TestSupport;
 
-// A real Azurite, in memory, on free loopback ports: one per test class that needs storage.
+// A real Azurite, in memory, on loopback ports the system chooses: one per test class that needs storage.
 // Azurite comes from node_modules (./test.sh runs `npm ci` when it is missing).
-public sealed class Azurite : IAsyncLifetime
+public sealed partial class Azurite : IAsyncLifetime
 {
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private const int IsolatedAccounts = 64;
+    private readonly List<string> _errors = [];
     private Process? _process;
     private int _nextAccount;
 
@@ -39,6 +40,8 @@ public sealed class Azurite : IAsyncLifetime
         $"QueueEndpoint=http://127.0.0.1:{QueuePort}/{account};" +
         $"TableEndpoint=http://127.0.0.1:{TablePort}/{account};";
 
+    // Azurite binds port 0 for each service and prints the port the system gave it: no port is chosen
+    // here and bound there later, so test assemblies running side by side cannot pick the same one.
     public async Task InitializeAsync()
     {
         var script = RepoPaths.Combine("node_modules", "azurite", "dist", "src", "azurite.js");
@@ -46,50 +49,92 @@ public sealed class Azurite : IAsyncLifetime
         {
             throw new InvalidOperationException($"Azurite is not installed ({script}); run `npm ci` (./test.sh does).");
         }
-        BlobPort = FreePort.Next();
-        QueuePort = FreePort.Next();
-        TablePort = FreePort.Next();
         var psi = new ProcessStartInfo("node")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            // Azurite creates its --location (default: the working directory) even in memory.
+            WorkingDirectory = Path.GetTempPath(),
         };
         foreach (var arg in new[]
         {
             script, "--inMemoryPersistence", "--silent", "--skipApiVersionCheck", "--disableTelemetry", "--loose",
-            "--blobHost", "127.0.0.1", "--blobPort", BlobPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--queueHost", "127.0.0.1", "--queuePort", QueuePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--tableHost", "127.0.0.1", "--tablePort", TablePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--blobHost", "127.0.0.1", "--blobPort", "0",
+            "--queueHost", "127.0.0.1", "--queuePort", "0",
+            "--tableHost", "127.0.0.1", "--tablePort", "0",
         })
         {
             psi.ArgumentList.Add(arg);
         }
         psi.Environment["AZURITE_ACCOUNTS"] = string.Join(';',
             Enumerable.Repeat("devstoreaccount1", 1).Concat(Enumerable.Range(1, IsolatedAccounts).Select(AccountName)).Select(a => $"{a}:{AccountKey}"));
-        _process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start node for Azurite.");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+
+        var ports = new Dictionary<string, TaskCompletionSource<int>>
+        {
+            ["Blob"] = new(TaskCreationOptions.RunContinuationsAsynchronously),
+            ["Queue"] = new(TaskCreationOptions.RunContinuationsAsynchronously),
+            ["Table"] = new(TaskCreationOptions.RunContinuationsAsynchronously),
+        };
+        _process = new Process { StartInfo = psi, EnableRaisingEvents = true };
+        var exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _process.Exited += (_, _) => exited.TrySetResult();
+        _process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line && ListeningLine().Match(line) is { Success: true } m && ports.TryGetValue(m.Groups[1].Value, out var port))
+            {
+                port.TrySetResult(int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+            }
+        };
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                lock (_errors)
+                {
+                    _errors.Add(line);
+                }
+            }
+        };
+        if (!_process.Start())
+        {
+            throw new InvalidOperationException("Could not start node for Azurite.");
+        }
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        foreach (var port in new[] { BlobPort, QueuePort, TablePort })
+        var listening = Task.WhenAll(ports.Values.Select(p => p.Task));
+        var first = await Task.WhenAny(listening, exited.Task, Task.Delay(TimeSpan.FromSeconds(30)));
+        if (first != listening)
         {
-            while (!await IsListeningAsync(port))
+            if (first == exited.Task)
             {
-                if (_process.HasExited)
-                {
-                    throw new InvalidOperationException($"Azurite exited with code {_process.ExitCode}.");
-                }
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new TimeoutException($"Azurite did not listen on {port} within 30 s.");
-                }
-                await Task.Delay(50);
+                // Let the error stream drain: the reason is its last lines.
+                await _process.WaitForExitAsync();
+            }
+            var reason = first == exited.Task ? $"Azurite exited with code {_process.ExitCode}" : "Azurite did not listen within 30 s";
+            await DisposeAsync();
+            throw new InvalidOperationException(reason + ". Its error output:" + Environment.NewLine + StandardError);
+        }
+        BlobPort = await ports["Blob"].Task;
+        QueuePort = await ports["Queue"].Task;
+        TablePort = await ports["Table"].Task;
+    }
+
+    private string StandardError
+    {
+        get
+        {
+            lock (_errors)
+            {
+                return _errors.Count == 0 ? "(none)" : string.Join(Environment.NewLine, _errors.TakeLast(20));
             }
         }
     }
+
+    // "Azurite Blob service is successfully listening at http://127.0.0.1:39827"
+    [GeneratedRegex(@"^Azurite (Blob|Queue|Table) service is successfully listening at https?://[^:/]+:(\d+)")]
+    private static partial Regex ListeningLine();
 
     public Task DisposeAsync()
     {
@@ -99,20 +144,7 @@ public sealed class Azurite : IAsyncLifetime
             _process.WaitForExit(5000);
         }
         _process?.Dispose();
+        _process = null;
         return Task.CompletedTask;
-    }
-
-    private static async Task<bool> IsListeningAsync(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync("127.0.0.1", port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 }
