@@ -74,7 +74,7 @@ public sealed class DevHostServer : IAsyncDisposable
             throw new DevHostConfigurationException(scriptRoot, "(folder)", "script root not found");
         }
         var settings = LocalSettings.Load(options);
-        var host = HostConfig.Load(scriptRoot, options.MaxPollingInterval);
+        var host = HostConfig.Load(scriptRoot, options.MaxPollingInterval, settings);
         var workerConfig = WorkerConfig.Load(scriptRoot);
         var executable = WorkerLaunch.Validate(workerConfig, settings);
         var storage = settings.Get(LocalSettings.StorageSetting)

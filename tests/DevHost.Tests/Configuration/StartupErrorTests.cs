@@ -53,6 +53,19 @@ public sealed class StartupErrorTests
     }
 
     [Fact]
+    public async Task AnInvalidHostJsonOverrideIsRefusedNamingTheSetting()
+    {
+        await using var host = new TestWorkerHost(Storage, settings: new Dictionary<string, string>
+        {
+            ["AzureFunctionsJobHost__extensions__queues__batchSize"] = "64",
+        });
+
+        var ex = await Assert.ThrowsAsync<DevHostConfigurationException>(() => host.StartAsync());
+        Assert.Equal(host.SettingsPath, ex.FilePath);
+        Assert.Equal("AzureFunctionsJobHost__extensions__queues__batchSize", ex.Field);
+    }
+
+    [Fact]
     public async Task EncryptedSettingsAreRefusedNamingTheField()
     {
         await using var host = new TestWorkerHost(Storage);
