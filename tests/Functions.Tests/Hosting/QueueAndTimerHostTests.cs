@@ -6,7 +6,7 @@ namespace Microstructures.Functions.Tests.Hosting;
 
 // Queue and timer functions under the host: their exceptions reach the host (a failed invocation, then
 // retries, then the -poison queue); a successful run completes.
-public sealed class QueueAndTimerHostTests(FunctionsHost app) : IClassFixture<FunctionsHost>
+public sealed class QueueAndTimerHostTests(ImmediateRetryHost app) : IClassFixture<ImmediateRetryHost>
 {
     [Theory]
     [InlineData("SweepPendingEmails")]
@@ -55,8 +55,8 @@ public sealed class QueueAndTimerHostTests(FunctionsHost app) : IClassFixture<Fu
         var emailId = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("emailId").GetString()!;
         Assert.Single(await app.WaitForEmailsAsync(to));
 
+        // Run by hand and waited for: a second send would be in the sink when it returns.
         var again = await app.RunFunctionAsync("SendEmail", JsonSerializer.Serialize(new { emailId }));
-        await app.WaitForQueuesAsync();
 
         Assert.True(again.GetProperty("succeeded").GetBoolean());
         Assert.Single(await app.OutboxAsync(to));

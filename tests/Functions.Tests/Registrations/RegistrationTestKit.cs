@@ -1,12 +1,15 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microstructures.Core.Common;
 using Microstructures.Core.Email;
+using Microstructures.Core.Registrations;
+using Microstructures.Core.Storage;
 
 namespace Microstructures.Functions.Tests.Registrations;
 
 // Shared steps of the tests through the worker: an event created through the manage API (its dates
 // relative to today: the worker runs on the real clock), registrations through the public API, and the
-// e-mails the outbox recorded once the queue functions have handled everything waiting.
+// e-mails the app owes an address once the queue functions have recorded and sent them.
 internal static class RegistrationTestKit
 {
     // Mid-December two years ahead: always in the future, always Paris winter time (UTC+1).
@@ -64,11 +67,53 @@ internal static class RegistrationTestKit
         return (response.StatusCode, body);
     }
 
-    // The e-mails recorded for an address once RelayRegistrationEmails and SendEmail have run.
+    // The e-mails the app owes an address, once it has recorded and sent them all: the first e-mail of
+    // each of the address's registrations relayed (RelayRegistrationEmails flags the row when it has
+    // recorded and queued it) and every e-mail whose business write committed settled by SendEmail. Not
+    // "the queues are empty": a relay message naming a registration that never committed (a repeated
+    // address, a refused request) waits minutes between its attempts before it gives up. An e-mail whose
+    // business write never committed (an attempt that lost a race) is left out: it is never sent.
     public static async Task<List<(EmailRecord Record, EmailMessage Message)>> EmailsToAsync(FunctionsHost app, string address)
     {
-        await app.WaitForQueuesAsync();
-        return await StoredEmails.ToAsync(app.Services, address);
+        var store = app.Services.Get<EmailStore>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var unrelayed = await UnrelayedRegistrationsAsync(app, address);
+            var owed = new List<(EmailRecord Record, EmailMessage Message)>();
+            foreach (var email in await StoredEmails.ToAsync(app.Services, address))
+            {
+                if (await store.MarkerExistsAsync(email.Record))
+                {
+                    owed.Add(email);
+                }
+            }
+            var unsettled = owed.Count(e => !EmailStatus.IsSettled(e.Record.Status));
+            if (unrelayed == 0 && unsettled == 0)
+            {
+                return owed;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"E-mails to {address}: {unrelayed} registrations not relayed, {unsettled} e-mails not sent after 30 s.");
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task<int> UnrelayedRegistrationsAsync(FunctionsHost app, string address)
+    {
+        var table = await app.Services.Get<StorageInitializer>().TableAsync(RegistrationStore.TableName);
+        var email = EmailAddresses.Normalize(address);
+        var unrelayed = 0;
+        await foreach (var reg in table.QueryAsync<RegistrationEntity>(r => r.Email == email))
+        {
+            if (reg.FirstStatus is not null && reg.FirstEmailRelayedAt is null)
+            {
+                unrelayed++;
+            }
+        }
+        return unrelayed;
     }
 
     public static string PathOf(JsonElement body) => new Uri(body.GetProperty("manageUrl").GetString()!).PathAndQuery;
