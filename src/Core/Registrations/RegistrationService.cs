@@ -27,8 +27,8 @@ public sealed record RegistrationView(EventSummary Event, string RegistrationId,
 // committer at a time per event (started by the request that finds none running; it stops when the
 // queue is empty) takes up to 33 of them: it queues their relay message, reads the event row (or
 // reuses the one its last transaction returned), assigns statuses in arrival order (seats first,
-// then waitlist sequence numbers), commits them in ONE transaction and answers each request. Why it
-// is safe:
+// then waitlist sequence numbers), commits them in ONE transaction and answers each request; the
+// next batch's relay message is queued while this transaction runs. Why it is safe:
 // - the event row's ETag is still the only cross-instance guarantee: the batch replaces it under the
 //   ETag it read, so a batch built on stale counters fails whole (412) and is rebuilt from a fresh read;
 // - one transaction is all-or-nothing: no batch can leave a seat without its registration, uniqueness
@@ -238,32 +238,25 @@ public sealed class RegistrationService(
         _ = Task.Run(() => DrainAsync(eventId, queue));
     }
 
+    // Batches commit one after another; the relay message of the next batch is queued while the current
+    // one commits (it only has to be queued before its OWN transaction), so a batch costs the longer of
+    // the two storage calls instead of both.
     private async Task DrainAsync(string eventId, CommitQueue queue)
     {
-        while (true)
+        var batch = TakeBatch(queue, stopWhenEmpty: true);
+        var relayed = batch is null ? null : ScheduleRelayAsync(eventId, batch);
+        while (batch is not null)
         {
-            var batch = new List<PendingRegistration>(MaxRegistrationsPerBatch);
-            var addresses = new HashSet<string>(StringComparer.Ordinal);
-            lock (queue)
-            {
-                // An address already in this batch stops it there: the repeat leads the next batch and
-                // meets the first one's uniqueness row (a row may appear only once in a transaction).
-                while (batch.Count < MaxRegistrationsPerBatch && queue.Items.TryPeek(out var next) && addresses.Add(next.Reg.Email))
-                {
-                    batch.Add(queue.Items.Dequeue());
-                }
-                if (batch.Count == 0)
-                {
-                    queue.Draining = false;
-                    return;
-                }
-            }
+            List<PendingRegistration>? next = null;
+            Task? nextRelayed = null;
             try
             {
                 using (await LockAsync(eventId, CancellationToken.None))
                 {
                     // Before any transaction: a committed registration always has its relay message.
-                    await relay.ScheduleAsync(eventId, batch.Select(item => item.Reg.RegistrationId).ToList());
+                    await relayed!;
+                    next = TakeBatch(queue, stopWhenEmpty: false);
+                    nextRelayed = next is null ? null : ScheduleRelayAsync(eventId, next);
                     await CommitBatchAsync(eventId, queue, batch);
                 }
             }
@@ -277,8 +270,39 @@ public sealed class RegistrationService(
                     item.Done.TrySetException(ex);
                 }
             }
+            (batch, relayed) = next is not null ? (next, nextRelayed) : (TakeBatch(queue, stopWhenEmpty: true), null);
+            relayed ??= batch is null ? null : ScheduleRelayAsync(eventId, batch);
         }
     }
+
+    // Up to MaxRegistrationsPerBatch waiting registrations, in arrival order; null when none wait (and
+    // then, with stopWhenEmpty, the committer stops: the next request starts a new one).
+    private static List<PendingRegistration>? TakeBatch(CommitQueue queue, bool stopWhenEmpty)
+    {
+        var batch = new List<PendingRegistration>(MaxRegistrationsPerBatch);
+        var addresses = new HashSet<string>(StringComparer.Ordinal);
+        lock (queue)
+        {
+            // An address already in this batch stops it there: the repeat leads the next batch and
+            // meets the first one's uniqueness row (a row may appear only once in a transaction).
+            while (batch.Count < MaxRegistrationsPerBatch && queue.Items.TryPeek(out var next) && addresses.Add(next.Reg.Email))
+            {
+                batch.Add(queue.Items.Dequeue());
+            }
+            if (batch.Count > 0)
+            {
+                return batch;
+            }
+            if (stopWhenEmpty)
+            {
+                queue.Draining = false;
+            }
+            return null;
+        }
+    }
+
+    private Task ScheduleRelayAsync(string eventId, List<PendingRegistration> batch) =>
+        relay.ScheduleAsync(eventId, batch.Select(item => item.Reg.RegistrationId).ToList());
 
     private async Task CommitBatchAsync(string eventId, CommitQueue queue, List<PendingRegistration> batch)
     {

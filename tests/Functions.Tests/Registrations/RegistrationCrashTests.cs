@@ -2,6 +2,7 @@
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microstructures.Core.Email;
 using Microstructures.Core.Registrations;
@@ -41,6 +42,48 @@ public sealed class RegistrationCrashTests(Azurite azurite) : IClassFixture<Azur
         var summary = (await factory.Get<RegistrationService>().GetSummaryAsync(eventId)).Value!;
         Assert.Equal(2, summary.SeatsLeft);
         Assert.Empty(await RegistrationRowsAsync(factory, eventId));
+    }
+
+    // The committer queues the next batch's relay message while the current batch's transaction runs: a
+    // failure there fails that batch; it never commits without its message.
+    [Fact]
+    public async Task WhenTheNextBatchsRelayMessageCannotBeQueuedThatBatchTakesNoSeat()
+    {
+        await using var factory = PlatformServices.Create(azurite);
+        var relayQueue = await factory.Get<StorageInitializer>().QueueAsync(RegistrationEmailRelay.QueueName);
+        var sends = 0;
+        var queue = new Mock<QueueClient>();
+        queue.Setup(q => q.CreateIfNotExistsAsync(It.IsAny<IDictionary<string, string>>(), It.IsAny<CancellationToken>())).ReturnsAsync((Response)null!);
+        queue.Setup(q => q.SendMessageAsync(It.IsAny<string>(), It.IsAny<TimeSpan?>(), It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()))
+            .Returns((string text, TimeSpan? visibility, TimeSpan? timeToLive, CancellationToken cancellationToken) =>
+                Interlocked.Increment(ref sends) == 1
+                    ? relayQueue.SendMessageAsync(text, visibility, timeToLive, cancellationToken)
+                    : Task.FromException<Response<SendReceipt>>(new RequestFailedException(503, "Queue unavailable")));
+        var queues = new Mock<QueueServiceClient>();
+        queues.Setup(q => q.GetQueueClient(It.IsAny<string>())).Returns(queue.Object);
+        await using var instance = factory.SecondInstance(s => s.AddSingleton(queues.Object));
+        var eventId = await CreateEventAsync(factory, capacity: 100);
+        var service = instance.Get<RegistrationService>();
+
+        // More than one batch holds (33): the first batch's message is queued, every later one fails.
+        var answers = await Task.WhenAll(Enumerable.Range(1, 60).Select(async i =>
+        {
+            try
+            {
+                return (await service.RegisterAsync(eventId, Lou($"ruee{i}@example.org"))).Value!.RegistrationId;
+            }
+            catch (RequestFailedException)
+            {
+                return null;
+            }
+        }));
+
+        var registered = answers.OfType<string>().ToHashSet(StringComparer.Ordinal);
+        Assert.NotEmpty(registered);
+        Assert.Contains(answers, a => a is null);
+        Assert.Equal(registered.Order(StringComparer.Ordinal), (await RegistrationRowsAsync(factory, eventId)).Select(r => r.GetString("RegistrationId")).Order(StringComparer.Ordinal));
+        var relayed = (await relayQueue.ReceiveMessagesAsync(32)).Value.SelectMany(m => RegistrationEmailRelay.Parse(m.Body.ToString())!.RegistrationIds);
+        Assert.Subset(relayed.ToHashSet(StringComparer.Ordinal), registered);
     }
 
     [Fact]
