@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Runs the benchmarks in bench/ (Release builds). Each prints ratios against a floor measured in
-# the same run; the last line is the summary of every ratio measured.
-# Usage: ./bench.sh [cold-start runs (5)] [e-mails (300)] [--only cold-start,queue,registration]
-#   measures: cold-start (issue 2), queue (issue 2, queue path), registration (issue 4: 1,000
-#   concurrent registrations for 300 seats, p95 vs one Table insert per request). Default: all.
+# the same run, and its count of 5xx answers; the last line is the summary of every ratio measured.
+# Usage: ./bench.sh [cold-start runs (5)] [e-mails (300)] [--only cold-start,queue,registration,http]
+#   cold-start    process start -> first 200 on /api/health through the DevHost: the app's worker vs a
+#                 one-function worker (bench/BareWorker), the bare ASP.NET Core app beside
+#   queue         e-mails/s through DevHost -> SendEmail -> sink vs the same calls in one process, no host
+#   registration  1,000 concurrent registrations for 300 seats, p95 vs one Table insert per request
+#   http          per-request overhead through the DevHost vs the bare app, sequential and 8 clients
 #   e.g. ./bench.sh --only registration
 set -euo pipefail
 cd "$(dirname "$0")"
 [ -f node_modules/azurite/dist/src/azurite.js ] || npm ci --no-audit --no-fund --loglevel=error
-for project in src/Functions src/DevHost bench/BareApp bench/Bench; do
+for project in src/Functions src/DevHost bench/BareWorker bench/BareApp bench/Bench; do
   dotnet build "$project" -c Release -nologo -v:q -clp:ErrorsOnly
 done
 dotnet bench/Bench/bin/Release/net10.0/Microstructures.Bench.dll "$@"

@@ -12,6 +12,10 @@ internal static class Platform
 
     public static string FunctionsOutput => RepoPaths.Combine("src", "Functions", "bin", "Release", "net10.0");
 
+    // bench/BareWorker: an isolated worker with one HTTP function (GET /api/health), the floor the app's
+    // worker is measured against under the same DevHost.
+    public static string BareWorkerOutput => RepoPaths.Combine("bench", "BareWorker", "bin", "Release", "net10.0");
+
     public const string StaffKey = "bench-staff-key-0123456789";
 
     // local.settings.json for the DevHost; overrides replace or add values (e.g. raised rate limits).
@@ -40,10 +44,14 @@ internal static class Platform
         return path;
     }
 
-    public static Process StartDevHost(string settingsPath, int port) =>
-        Start(Output("src/DevHost", "Microstructures.DevHost"),
-            "--script-root", FunctionsOutput, "--settings", settingsPath, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--max-polling-interval", "00:00:01", "--disable-timers");
+    // The DevHost CLI as ./run.sh starts it (dotnet <dll>), on a worker's build output (the app's by default).
+    // Timers are off but for the cold start, which starts it exactly as ./run.sh does.
+    public static Process StartDevHost(string settingsPath, int port, string? scriptRoot = null, bool timers = false)
+    {
+        string[] args = ["--script-root", scriptRoot ?? FunctionsOutput, "--settings", settingsPath, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--max-polling-interval", "00:00:02"];
+        return Start(Output("src/DevHost", "Microstructures.DevHost"), timers ? args : [.. args, "--disable-timers"]);
+    }
 
     // With storage, the bare app also maps POST /api/insert (one Table insert per request).
     public static Process StartBareApp(int port, string? storage = null) =>
@@ -68,9 +76,12 @@ internal static class Platform
         return process;
     }
 
-    public static async Task<TimeSpan> TimeToFirst200Async(Process process, Stopwatch clock, Uri url)
+    // Polls until the first 200 (the DevHost holds a request that arrives while its worker starts, so a
+    // poll may wait); counts the 5xx answers met on the way.
+    public static async Task<(TimeSpan Elapsed, int ServerErrors)> TimeToFirst200Async(Process process, Stopwatch clock, Uri url)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(90) };
+        var serverErrors = 0;
         while (clock.Elapsed < TimeSpan.FromSeconds(90))
         {
             if (process.HasExited)
@@ -82,7 +93,11 @@ internal static class Platform
                 using var response = await http.GetAsync(url);
                 if (response.IsSuccessStatusCode)
                 {
-                    return clock.Elapsed;
+                    return (clock.Elapsed, serverErrors);
+                }
+                if ((int)response.StatusCode >= 500)
+                {
+                    serverErrors++;
                 }
             }
             catch (HttpRequestException)
