@@ -90,7 +90,9 @@ public sealed class DevHostServer : IAsyncDisposable
                     c.TimestampFormat = "HH:mm:ss.fff ";
                 })
                 .SetMinimumLevel(LogLevel.Information)
+                // The worker's own logs, filtered by RpcLogWriter; not the DevHost's categories below it (Worker.Process).
                 .AddFilter(RpcLogWriter.LoggerCategory, LogLevel.Trace)
+                .AddFilter(RpcLogWriter.LoggerCategory + ".", LogLevel.Information)
                 .AddFilter("Microsoft", LogLevel.Warning)
                 .AddFilter("Grpc", LogLevel.Warning)
                 .AddFilter("Yarp", LogLevel.Warning)

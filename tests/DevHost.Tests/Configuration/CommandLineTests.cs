@@ -47,6 +47,46 @@ public sealed class CommandLineTests(Azurite azurite) : IClassFixture<Azurite>
         }
     }
 
+    // What Ctrl-C in ./run.sh (or its SIGTERM) does: the worker gets WorkerTerminate and is gone, the CLI
+    // exits with 0, and what it printed while stopping is information, not debug traces.
+    [Fact]
+    public async Task SigtermStopsTheWorkerAndExitsCleanly()
+    {
+        await using var host = new TestWorkerHost(azurite.IsolatedConnectionString());
+        var port = FreePort.Next();
+        using var cli = StartCli("--script-root", host.Folder, "--settings", host.SettingsPath, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--disable-timers");
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        cli.OutputDataReceived += (_, e) => { if (e.Data is { } line) { output.Enqueue(line); } };
+        cli.ErrorDataReceived += (_, e) => { if (e.Data is { } line) { output.Enqueue(line); } };
+        cli.BeginOutputReadLine();
+        cli.BeginErrorReadLine();
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };
+        var status = await Eventually.UntilAsync(async () =>
+        {
+            try
+            {
+                return await client.GetFromJsonAsync<JsonObject>("/admin/host/status");
+            }
+            catch (HttpRequestException)
+            {
+                return null;
+            }
+        }, s => s?["processId"] is not null, "the DevHost running its worker");
+        var workerPid = (int)status!["processId"]!;
+
+        using (var kill = Process.Start("kill", ["-TERM", cli.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+        await cli.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0, cli.ExitCode);
+        Assert.False(StartupErrorTests.ProcessAlive(workerPid));
+        Assert.Contains(output, l => l.Contains("stopped after WorkerTerminate", StringComparison.Ordinal));
+        Assert.DoesNotContain(output, l => l.Contains(" dbug: ", StringComparison.Ordinal) || l.Contains(" trce: ", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task NoWorkerOutlivesADevHostKilledWithSigkill()
     {
