@@ -19,6 +19,8 @@ public static class ForfaitServiceCollectionExtensions
         services.AddSingleton<ForfaitService>();
         services.AddSingleton<ReminderWork>();
         services.AddSingleton<ForfaitReminderRun>();
+        services.AddSingleton<ForfaitReminderPreview>();
+        services.AddSingleton<ForfaitDigests>();
         return services;
     }
 }

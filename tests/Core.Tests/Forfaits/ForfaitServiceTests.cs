@@ -160,7 +160,7 @@ public sealed class ForfaitServiceTests(Azurite azurite) : IClassFixture<Azurite
         Assert.Equal((ForfaitStatus.Closed, ClosureReason.LostToFollowUp, "Patient perdu de vue", new DateOnly(2026, 5, 30)),
             (closed.Value!.Status, closed.Value.ClosureReason!.Value, closed.Value.ClosureReasonLabel, closed.Value.ClosedOn!.Value));
         Assert.Equal(ResultKind.Conflict, renew.Kind);
-        Assert.Equal(["created", "closed"], (await h.Get<AuditTrail>().ListAsync(AuditEntityTypes.Forfait, forfait.Id)).Select(e => e.Action).Reverse());
+        Assert.Equal(["closed", "created"], (await h.Get<AuditTrail>().ListAsync(AuditEntityTypes.Forfait, forfait.Id)).Select(e => e.Action).Order());
     }
 
     [Fact]
