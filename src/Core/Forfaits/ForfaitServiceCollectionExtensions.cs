@@ -21,6 +21,7 @@ public static class ForfaitServiceCollectionExtensions
         services.AddSingleton<ForfaitReminderRun>();
         services.AddSingleton<ForfaitReminderPreview>();
         services.AddSingleton<ForfaitDigests>();
+        services.AddSingleton<ForfaitImport>();
         return services;
     }
 }
