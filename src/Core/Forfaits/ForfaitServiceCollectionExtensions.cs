@@ -22,6 +22,7 @@ public static class ForfaitServiceCollectionExtensions
         services.AddSingleton<ForfaitReminderPreview>();
         services.AddSingleton<ForfaitDigests>();
         services.AddSingleton<ForfaitImport>();
+        services.AddSingleton<ForfaitFigures>();
         return services;
     }
 }
