@@ -63,7 +63,7 @@ public sealed class ForfaitEmails(ForfaitTokens tokens, IOptions<PublicSiteOptio
         var subject = summary.Count == 1 ? "Alerte : 1 forfait non renouvelé dans votre réseau" : $"Alerte : {summary.Count} forfaits non renouvelés dans votre réseau";
         var list = string.Concat(byMicrostructure.Select(m => $"<li>{Encode(m.Microstructure)} : {Count(m.Count)}, {Euros(m.AmountEuros)}</li>"));
         var body = $"<p>{intro}</p>{Buckets(summary)}<p>Montant en jeu : <strong>{Euros(summary.AmountEuros)}</strong>.</p><ul>{list}</ul>" +
-            "<p>Les équipes ont reçu leurs rappels. Pour voir ces forfaits et agir, ouvrez la page sécurisée de la plateforme :</p>";
+            "<p>Pour voir ces forfaits et agir avec les équipes, ouvrez la page sécurisée de la plateforme :</p>";
         return Build(to, subject, body, digestId, expiresOn, NetworkCategory);
     }
 

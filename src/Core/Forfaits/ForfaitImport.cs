@@ -16,7 +16,7 @@ public sealed record ForfaitImportReport(string Encoding, int Rows, int Created,
 // inclusion), else the one holding today. Identifying data anywhere (any column, known or not) refuses
 // the whole file, naming each line and column, and nothing is stored; other errors reject their row
 // only. Importing the same file again changes nothing (each row finds its forfait).
-public sealed class ForfaitImport(ForfaitService service, IOptions<ForfaitOptions> options, TimeProvider time)
+public sealed class ForfaitImport(ForfaitInclusions inclusions, IOptions<ForfaitOptions> options, TimeProvider time)
 {
     public const int MaxRows = 20_000;
     public const int MaxReportedRefusals = 100;
@@ -151,7 +151,7 @@ public sealed class ForfaitImport(ForfaitService service, IOptions<ForfaitOption
                 return ["fin_periode : cette période est terminée depuis plus d'un an ; n'importez que les patients suivis."];
             }
         }
-        var result = await service.CreateAsync(values, period, period.Number == 1 ? PeriodOrigin.Inclusion : PeriodOrigin.Import, actor, cancellationToken);
+        var result = await inclusions.CreateAsync(values, period, period.Number == 1 ? PeriodOrigin.Inclusion : PeriodOrigin.Import, actor, cancellationToken);
         return result.Kind switch
         {
             ResultKind.Success => result.Value!.Outcome == SaveOutcome.Created ? null : [],

@@ -86,6 +86,11 @@ public sealed partial class ForfaitReminderRun(
         await reminders.DeleteDueAsync(handledRows, cancellationToken);
 
         var report = new ReminderRunReport(today, due.Count, sent, skipped.ToDictionary(), microstructureDigests, networkDigests, queued, handledRows.Count);
+        if (report.Skipped.TryGetValue(SkipReason.NoRecipient, out var unreachable))
+        {
+            LogNoRecipient(unreachable, string.Join(", ", plan.Reminders.Where(p => p.Reason == SkipReason.NoRecipient)
+                .Select(p => p.State.Key.Kind == ReminderKind.Microstructure ? p.State.Row.MicrostructureId : p.State.Row.NetworkId).Distinct()));
+        }
         if (due.Count > 0)
         {
             LogRun(today, report.Due, report.Sent, report.Skipped.Values.Sum(), report.MicrostructureDigests, report.NetworkDigests, report.EmailsQueued);
@@ -194,6 +199,9 @@ public sealed partial class ForfaitReminderRun(
         RunDate = OrgDates.ToText(today),
         At = now,
     };
+
+    [LoggerMessage(LogLevel.Warning, "{Count} forfait reminders skipped: nobody to send them to in {Scopes} (missing from the org tree or without addresses)")]
+    private partial void LogNoRecipient(int count, string scopes);
 
     [LoggerMessage(LogLevel.Information, "Forfait reminders of {RunDate}: {Due} due, {Sent} sent, {Skipped} skipped, {MicrostructureDigests} microstructure digests, {NetworkDigests} network digests, {Emails} e-mails queued")]
     private partial void LogRun(DateOnly runDate, int due, int sent, int skipped, int microstructureDigests, int networkDigests, int emails);

@@ -6,12 +6,19 @@ using Microstructures.Core.ReferenceData;
 
 namespace Microstructures.Core.Forfaits;
 
-// Use cases of one forfait: include, read, renew, close, snooze or acknowledge its reminders. A network
-// (Actor.NetworkId set: a network key, or a digest link of that network) touches only the forfaits of
-// its own microstructures; another network's forfait is answered as not found. The staff touch all.
+// Use cases of an existing forfait: read, list, renew, close, snooze or acknowledge its reminders (the
+// inclusion is ForfaitInclusions). Scoped by ForfaitAccess: another network's forfait is not found.
 // Every change is audited; a request that changes nothing (a retry) records nothing and answers the same.
+// Write orders, and a crash between two writes:
+// - renewal: the new period's reminder rows (deterministic keys: a retry rewrites the same), then the
+//   forfait under its ETag. A crash between: rows for a period that does not exist yet, dropped by the
+//   run a day later if no renewal came; the old period's remaining rows are recorded as skipped
+//   (Renewed) on their due dates.
+// - closure: one transaction, the forfait under its ETag and the active marker's deletion; the
+//   remaining reminders are recorded as skipped (Closed) on their due dates.
+// - the audit entry comes after the change it describes: a crash between loses the entry, not the change.
 public sealed partial class ForfaitService(
-    ForfaitStore store, ReminderStore reminders, OrgTreeService tree, OrgTreeStore orgStore, AuditTrail audit,
+    ForfaitStore store, ReminderStore reminders, ForfaitAccess access, OrgTreeStore orgStore, AuditTrail audit,
     IOptions<ForfaitOptions> options, TimeProvider time, ILogger<ForfaitService> logger)
 {
     private const int MaxAttempts = 3;
@@ -19,91 +26,8 @@ public sealed partial class ForfaitService(
 
     public DateOnly Today => OrgDates.Today(time);
 
-    // A new inclusion opens its first one-year period. Posting the same inclusion again (same
-    // microstructure, pseudonym, scheme and date) answers the forfait already recorded (Unchanged).
-    public async Task<Result<Saved<Forfait>>> CreateAsync(ForfaitInput input, Actor actor, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        var identifying = ForfaitValidation.FindIdentifyingData(input);
-        if (!identifying.IsEmpty)
-        {
-            return identifying;
-        }
-        var today = Today;
-        var (values, errors) = ForfaitValidation.Inclusion(input, options.Value, today);
-        if (values is null)
-        {
-            return errors;
-        }
-        var first = ForfaitPeriods.First(values.InclusionDate);
-        if (first.End < today)
-        {
-            return new ValidationErrors().Add("inclusionDate",
-                $"La première période de cette inclusion s'est terminée le {ForfaitValidation.Format(first.End)} : pour un patient inclus depuis plus d'un an, importez l'inclusion (fichier CSV), qui ouvre la période en cours.");
-        }
-        return await CreateAsync(values, first, PeriodOrigin.Inclusion, actor, cancellationToken);
-    }
-
-    // Shared with the CSV import, which opens the period in course instead of the first.
-    internal async Task<Result<Saved<Forfait>>> CreateAsync(ForfaitValues values, PeriodDates period, PeriodOrigin origin, Actor actor, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(values);
-        ArgumentNullException.ThrowIfNull(period);
-        ArgumentNullException.ThrowIfNull(actor);
-        if (await FindMicrostructureAsync(values.MicrostructureId, actor, cancellationToken) is not { } microstructure)
-        {
-            return await MicrostructureRefusalAsync(values.MicrostructureId, actor, cancellationToken);
-        }
-        if (microstructure.ClosedOn is not null)
-        {
-            return new ValidationErrors().Add("microstructureId", $"La microstructure « {values.MicrostructureId} » est fermée : elle ne peut plus inclure de patient.");
-        }
-        var naturalKey = ForfaitStore.NaturalKey(values.Scheme.Id, values.Pseudonym, values.InclusionDate);
-        if (await ExistingAsync(values.MicrostructureId, naturalKey, cancellationToken) is { } existing)
-        {
-            return Result<Saved<Forfait>>.Success(new(existing, SaveOutcome.Unchanged));
-        }
-
-        var now = time.GetUtcNow();
-        var entity = new ForfaitEntity
-        {
-            PartitionKey = ForfaitStore.Partition(values.MicrostructureId),
-            RowKey = ForfaitStore.NewId(),
-            MicrostructureId = values.MicrostructureId,
-            NetworkId = microstructure.NetworkId,
-            Pseudonym = values.Pseudonym,
-            SchemeId = values.Scheme.Id,
-            SchemeName = values.Scheme.Name,
-            InclusionDate = OrgDates.ToText(values.InclusionDate),
-            LeadTimesDays = ReminderSchedule.LeadTimesText(options.Value.LeadTimesDays),
-            EscalationDays = options.Value.EscalationDaysBefore,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        ForfaitStore.WritePeriods(entity, [new ForfaitPeriod(period.Number, period.Start, period.End, values.Scheme.AmountEuros, origin)]);
-        // Lookup and schedule first: a crash before the forfait's transaction leaves rows pointing at
-        // nothing (the run drops them a day later), never a forfait without its reminders.
-        await store.AddLookupAsync(new ForfaitLookupEntity { PartitionKey = ForfaitStore.ForfaitLookupPartition, RowKey = entity.ForfaitId, MicrostructureId = entity.MicrostructureId, NetworkId = entity.NetworkId }, cancellationToken);
-        await reminders.UpsertDueAsync(ReminderSchedule.Rows(entity, now), cancellationToken);
-        if (!await store.TryAddAsync(entity, cancellationToken))
-        {
-            if (await ExistingAsync(values.MicrostructureId, naturalKey, cancellationToken) is { } winner)
-            {
-                return Result<Saved<Forfait>>.Success(new(winner, SaveOutcome.Unchanged));
-            }
-            var open = await store.GetKeyAsync(values.MicrostructureId, ForfaitStore.ActiveKey(values.Scheme.Id, values.Pseudonym), cancellationToken);
-            var since = open is null ? "" : $" (inclus le {ForfaitValidation.Format(OrgDates.Parse(open.InclusionDate))}, forfait {open.ForfaitId})";
-            return Result<Saved<Forfait>>.Conflict(
-                $"Le pseudonyme « {values.Pseudonym} » a déjà un forfait ouvert dans le dispositif {values.Scheme.Name} de cette microstructure{since} : renouvelez-le, ou clôturez-le avant d'enregistrer une nouvelle inclusion.");
-        }
-        var created = ToModel(entity, Today);
-        await audit.RecordAsync(AuditEntityTypes.Forfait, entity.ForfaitId, actor, "created", null, created, cancellationToken);
-        LogChanged(entity.ForfaitId, "created", actor.Kind, actor.Id);
-        return Result<Saved<Forfait>>.Success(new(created, SaveOutcome.Created));
-    }
-
     public async Task<Result<Forfait>> GetAsync(string forfaitId, Actor actor, CancellationToken cancellationToken = default) =>
-        await LocateAsync(forfaitId, actor, cancellationToken) is { } entity ? Result<Forfait>.Success(ToModel(entity, Today)) : NotFound(forfaitId);
+        await access.LocateAsync(forfaitId, actor, cancellationToken) is { } entity ? Result<Forfait>.Success(ToModel(entity, Today)) : NotFound(forfaitId);
 
     // One microstructure's forfaits; without one, all of the caller's network (or, for the staff, the nation).
     public async Task<Result<IReadOnlyList<Forfait>>> ListAsync(string? microstructureId, Actor actor, CancellationToken cancellationToken = default)
@@ -113,7 +37,7 @@ public sealed partial class ForfaitService(
         IReadOnlyList<ForfaitEntity> entities;
         if (microstructureId is not null)
         {
-            if (await FindMicrostructureAsync(microstructureId, actor, cancellationToken) is null)
+            if (await access.FindMicrostructureAsync(microstructureId, actor, cancellationToken) is null)
             {
                 return Result<IReadOnlyList<Forfait>>.NotFound($"Aucune microstructure de votre périmètre n'a l'identifiant « {microstructureId} ».");
             }
@@ -245,26 +169,11 @@ public sealed partial class ForfaitService(
             e.SnoozedPeriod == e.Period ? e.SnoozedDays : null, e.AcknowledgedPeriod == e.Period, e.ETag.ToString());
     }
 
-    // The forfait, if the actor may see it (null otherwise: answered as not found).
-    internal async Task<ForfaitEntity?> LocateAsync(string forfaitId, Actor actor, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(actor);
-        if (await store.FindAsync(forfaitId, cancellationToken) is not { } lookup)
-        {
-            return null;
-        }
-        if (actor.NetworkId is { } networkId && await tree.CheckAccessAsync(networkId, lookup.MicrostructureId, cancellationToken) != MicrostructureAccess.Allowed)
-        {
-            return null;
-        }
-        return await store.GetAsync(lookup.MicrostructureId, forfaitId, cancellationToken);
-    }
-
     private async Task<Result<Forfait>> ChangeAsync(string forfaitId, Actor actor, string action, Func<ForfaitEntity, DateOnly, Change> apply, CancellationToken cancellationToken)
     {
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
-            if (await LocateAsync(forfaitId, actor, cancellationToken) is not { } entity)
+            if (await access.LocateAsync(forfaitId, actor, cancellationToken) is not { } entity)
             {
                 return NotFound(forfaitId);
             }
@@ -303,32 +212,6 @@ public sealed partial class ForfaitService(
             return Change.Refuse(Result<Forfait>.Conflict($"Ce rappel concernait la période n° {period}, qui n'est plus la période en cours (n° {entity.Period})."));
         }
         return null;
-    }
-
-    private async Task<Forfait?> ExistingAsync(string microstructureId, string naturalKey, CancellationToken cancellationToken) =>
-        await store.GetKeyAsync(microstructureId, naturalKey, cancellationToken) is { } key
-        && await store.GetAsync(microstructureId, key.ForfaitId, cancellationToken) is { } entity
-            ? ToModel(entity, Today)
-            : null;
-
-    // The microstructure if the actor may include patients there: its own network's, or any for the staff.
-    private async Task<MicrostructureEntity?> FindMicrostructureAsync(string microstructureId, Actor actor, CancellationToken cancellationToken)
-    {
-        if (actor.NetworkId is { } networkId)
-        {
-            return await tree.CheckAccessAsync(networkId, microstructureId, cancellationToken) == MicrostructureAccess.Allowed
-                ? await orgStore.GetMicrostructureAsync(networkId, microstructureId, cancellationToken)
-                : null;
-        }
-        return Slugs.IsValid(microstructureId) ? await orgStore.FindMicrostructureAsync(microstructureId, cancellationToken) : null;
-    }
-
-    private async Task<Result<Saved<Forfait>>> MicrostructureRefusalAsync(string microstructureId, Actor actor, CancellationToken cancellationToken)
-    {
-        var access = actor.NetworkId is { } networkId ? await tree.CheckAccessAsync(networkId, microstructureId, cancellationToken) : MicrostructureAccess.Unknown;
-        return new ValidationErrors().Add("microstructureId", access == MicrostructureAccess.OtherNetwork
-            ? $"La microstructure « {microstructureId} » n'appartient pas à votre réseau."
-            : $"Aucune microstructure n'a l'identifiant « {microstructureId} ».");
     }
 
     private static Result<Forfait> NotFound(string forfaitId) => Result<Forfait>.NotFound($"Aucun forfait de votre périmètre n'a l'identifiant « {forfaitId} ».");

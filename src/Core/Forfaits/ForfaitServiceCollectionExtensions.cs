@@ -16,6 +16,8 @@ public static class ForfaitServiceCollectionExtensions
         services.AddSingleton<ReminderStore>();
         services.AddSingleton<ForfaitTokens>();
         services.AddSingleton<ForfaitEmails>();
+        services.AddSingleton<ForfaitAccess>();
+        services.AddSingleton<ForfaitInclusions>();
         services.AddSingleton<ForfaitService>();
         services.AddSingleton<ReminderWork>();
         services.AddSingleton<ForfaitReminderRun>();

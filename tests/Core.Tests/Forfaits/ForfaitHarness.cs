@@ -61,6 +61,7 @@ public sealed class ForfaitHarness : IDisposable
     public DateOnly Today => OrgDates.Today(Time);
     public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
     public ForfaitService Forfaits => Get<ForfaitService>();
+    public ForfaitInclusions Inclusions => Get<ForfaitInclusions>();
     public ForfaitReminderRun Run => Get<ForfaitReminderRun>();
     public OrgTreeService Tree => Get<OrgTreeService>();
     public ForfaitOptions Options => Get<IOptions<ForfaitOptions>>().Value;
@@ -94,7 +95,7 @@ public sealed class ForfaitHarness : IDisposable
     public async Task<Forfait> IncludeAsync(string microstructureId, string pseudonym, DateOnly inclusion, string scheme = "equip-addict")
     {
         var networkId = microstructureId == MicrostructureB1 ? NetworkB : NetworkA;
-        var created = await Forfaits.CreateAsync(new ForfaitInput(microstructureId, pseudonym, scheme, OrgDates.ToText(inclusion)), NetworkActor(networkId));
+        var created = await Inclusions.CreateAsync(new ForfaitInput(microstructureId, pseudonym, scheme, OrgDates.ToText(inclusion)), NetworkActor(networkId));
         Assert.True(created.IsSuccess, string.Join(" ", created.Errors.SelectMany(e => e.Value)) + created.Detail);
         return created.Value!.Value;
     }

@@ -27,7 +27,7 @@ public sealed class ForfaitServiceTests(Azurite azurite) : IClassFixture<Azurite
     public async Task AForfaitIncludedOn29FebruaryEndsOn28FebruaryAndIsRenewedFrom1March()
     {
         using var h = await StartAsync(new DateTimeOffset(2028, 3, 2, 9, 0, 0, TimeSpan.Zero));
-        var created = (await h.Forfaits.CreateAsync(Inclusion("LEAP-1", "2028-02-29"), NetworkA)).Value!.Value;
+        var created = (await h.Inclusions.CreateAsync(Inclusion("LEAP-1", "2028-02-29"), NetworkA)).Value!.Value;
         Assert.Equal(new ForfaitPeriod(1, new DateOnly(2028, 2, 29), new DateOnly(2029, 2, 28), 806m, PeriodOrigin.Inclusion), created.CurrentPeriod);
 
         h.Advance(350);
@@ -43,7 +43,7 @@ public sealed class ForfaitServiceTests(Azurite azurite) : IClassFixture<Azurite
     public async Task RenewalsAreChainedFromThePreviousEndNotFromTodayAndARetryRenewsOnce()
     {
         using var h = await StartAsync(new DateTimeOffset(2026, 6, 1, 9, 0, 0, TimeSpan.Zero));
-        var forfait = (await h.Forfaits.CreateAsync(Inclusion("PAT-7", "2026-05-20"), NetworkA)).Value!.Value;
+        var forfait = (await h.Inclusions.CreateAsync(Inclusion("PAT-7", "2026-05-20"), NetworkA)).Value!.Value;
 
         h.Advance(270); // renewed early, about three months before its end
         var early = (await h.Forfaits.RenewAsync(forfait.Id, new RenewalInput(1), NetworkA)).Value!;
@@ -62,7 +62,7 @@ public sealed class ForfaitServiceTests(Azurite azurite) : IClassFixture<Azurite
     public async Task ARenewalMoreThanAYearLateIsRefused()
     {
         using var h = await StartAsync(new DateTimeOffset(2026, 6, 1, 9, 0, 0, TimeSpan.Zero));
-        var forfait = (await h.Forfaits.CreateAsync(Inclusion("PAT-8", "2026-05-20"), NetworkA)).Value!.Value;
+        var forfait = (await h.Inclusions.CreateAsync(Inclusion("PAT-8", "2026-05-20"), NetworkA)).Value!.Value;
         h.Advance(800);
 
         Assert.Equal(ForfaitStatus.Lapsed, (await h.Forfaits.GetAsync(forfait.Id, NetworkA)).Value!.Status);
@@ -76,9 +76,9 @@ public sealed class ForfaitServiceTests(Azurite azurite) : IClassFixture<Azurite
     public async Task PostingTheSameInclusionAgainGivesTheSameForfaitNotASecond()
     {
         using var h = await StartAsync(new DateTimeOffset(2026, 6, 1, 9, 0, 0, TimeSpan.Zero));
-        var first = (await h.Forfaits.CreateAsync(Inclusion("pat-9", "2026-05-20"), NetworkA)).Value!;
-        var again = (await h.Forfaits.CreateAsync(Inclusion(" PAT-9 ", "20/05/2026"), NetworkA)).Value!;
-        var racing = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => h.Forfaits.CreateAsync(Inclusion("PAT-10", "2026-05-21"), NetworkA)));
+        var first = (await h.Inclusions.CreateAsync(Inclusion("pat-9", "2026-05-20"), NetworkA)).Value!;
+        var again = (await h.Inclusions.CreateAsync(Inclusion(" PAT-9 ", "20/05/2026"), NetworkA)).Value!;
+        var racing = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => h.Inclusions.CreateAsync(Inclusion("PAT-10", "2026-05-21"), NetworkA)));
 
         Assert.Equal((SaveOutcome.Created, SaveOutcome.Unchanged), (first.Outcome, again.Outcome));
         Assert.Equal(first.Value.Id, again.Value.Id);
@@ -91,12 +91,12 @@ public sealed class ForfaitServiceTests(Azurite azurite) : IClassFixture<Azurite
     public async Task ASecondOpenForfaitForOnePatientAndSchemeIsRefusedUntilTheFirstIsClosed()
     {
         using var h = await StartAsync(new DateTimeOffset(2026, 6, 1, 9, 0, 0, TimeSpan.Zero));
-        var first = (await h.Forfaits.CreateAsync(Inclusion("PAT-11", "2026-05-20"), NetworkA)).Value!.Value;
+        var first = (await h.Inclusions.CreateAsync(Inclusion("PAT-11", "2026-05-20"), NetworkA)).Value!.Value;
 
-        var mistyped = await h.Forfaits.CreateAsync(Inclusion("PAT-11", "2026-05-02"), NetworkA);
-        var otherScheme = await h.Forfaits.CreateAsync(Inclusion("PAT-11", "2026-05-02", scheme: "sante-mentale"), NetworkA);
+        var mistyped = await h.Inclusions.CreateAsync(Inclusion("PAT-11", "2026-05-02"), NetworkA);
+        var otherScheme = await h.Inclusions.CreateAsync(Inclusion("PAT-11", "2026-05-02", scheme: "sante-mentale"), NetworkA);
         await h.Forfaits.CloseAsync(first.Id, new ClosureInput("entered-in-error"), NetworkA);
-        var afterClosure = await h.Forfaits.CreateAsync(Inclusion("PAT-11", "2026-05-02"), NetworkA);
+        var afterClosure = await h.Inclusions.CreateAsync(Inclusion("PAT-11", "2026-05-02"), NetworkA);
 
         Assert.Equal(ResultKind.Conflict, mistyped.Kind);
         Assert.Contains("a déjà un forfait ouvert", mistyped.Detail, StringComparison.Ordinal);
@@ -109,10 +109,10 @@ public sealed class ForfaitServiceTests(Azurite azurite) : IClassFixture<Azurite
     {
         using var h = await StartAsync(new DateTimeOffset(2026, 6, 1, 9, 0, 0, TimeSpan.Zero));
 
-        var email = await h.Forfaits.CreateAsync(Inclusion("jean.exemple@example.org", "2026-05-20"), NetworkA);
-        var nir = await h.Forfaits.CreateAsync(Inclusion("1 85 02 75 123 456 25", "2026-05-20"), NetworkA);
-        var phone = await h.Forfaits.CreateAsync(Inclusion("PAT-1", "06 12 34 56 78"), NetworkA);
-        var dateShaped = await h.Forfaits.CreateAsync(Inclusion("JD-12031985", "2026-05-20"), NetworkA);
+        var email = await h.Inclusions.CreateAsync(Inclusion("jean.exemple@example.org", "2026-05-20"), NetworkA);
+        var nir = await h.Inclusions.CreateAsync(Inclusion("1 85 02 75 123 456 25", "2026-05-20"), NetworkA);
+        var phone = await h.Inclusions.CreateAsync(Inclusion("PAT-1", "06 12 34 56 78"), NetworkA);
+        var dateShaped = await h.Inclusions.CreateAsync(Inclusion("JD-12031985", "2026-05-20"), NetworkA);
 
         Assert.Contains("Le champ « pseudonyme » contient ce qui ressemble à une adresse e-mail", Assert.Single(email.Errors["pseudonym"]), StringComparison.Ordinal);
         Assert.Contains("un numéro de sécurité sociale", Assert.Single(nir.Errors["pseudonym"]), StringComparison.Ordinal);
@@ -128,9 +128,9 @@ public sealed class ForfaitServiceTests(Azurite azurite) : IClassFixture<Azurite
     public async Task ANetworkCannotTouchAnotherNetworksMicrostructureOrForfaits()
     {
         using var h = await StartAsync(new DateTimeOffset(2026, 6, 1, 9, 0, 0, TimeSpan.Zero));
-        var forfait = (await h.Forfaits.CreateAsync(Inclusion("PAT-12", "2026-05-20"), NetworkA)).Value!.Value;
+        var forfait = (await h.Inclusions.CreateAsync(Inclusion("PAT-12", "2026-05-20"), NetworkA)).Value!.Value;
 
-        var create = await h.Forfaits.CreateAsync(Inclusion("PAT-13", "2026-05-20"), NetworkB);
+        var create = await h.Inclusions.CreateAsync(Inclusion("PAT-13", "2026-05-20"), NetworkB);
         var get = await h.Forfaits.GetAsync(forfait.Id, NetworkB);
         var renew = await h.Forfaits.RenewAsync(forfait.Id, null, NetworkB);
         var close = await h.Forfaits.CloseAsync(forfait.Id, new ClosureInput("moved"), NetworkB);
@@ -150,7 +150,7 @@ public sealed class ForfaitServiceTests(Azurite azurite) : IClassFixture<Azurite
     public async Task ClosingTakesAReasonFromTheClosedListInFrench()
     {
         using var h = await StartAsync(new DateTimeOffset(2026, 6, 1, 9, 0, 0, TimeSpan.Zero));
-        var forfait = (await h.Forfaits.CreateAsync(Inclusion("PAT-14", "2026-05-20"), NetworkA)).Value!.Value;
+        var forfait = (await h.Inclusions.CreateAsync(Inclusion("PAT-14", "2026-05-20"), NetworkA)).Value!.Value;
 
         var unknown = await h.Forfaits.CloseAsync(forfait.Id, new ClosureInput("parti"), NetworkA);
         var closed = await h.Forfaits.CloseAsync(forfait.Id, new ClosureInput("lost-to-follow-up", "2026-05-30"), NetworkA);
@@ -168,8 +168,8 @@ public sealed class ForfaitServiceTests(Azurite azurite) : IClassFixture<Azurite
     {
         using var h = await StartAsync(new DateTimeOffset(2026, 6, 1, 9, 0, 0, TimeSpan.Zero));
 
-        var old = await h.Forfaits.CreateAsync(Inclusion("PAT-15", "2025-05-31"), NetworkA);
-        var future = await h.Forfaits.CreateAsync(Inclusion("PAT-15", "2026-06-02"), NetworkA);
+        var old = await h.Inclusions.CreateAsync(Inclusion("PAT-15", "2025-05-31"), NetworkA);
+        var future = await h.Inclusions.CreateAsync(Inclusion("PAT-15", "2026-06-02"), NetworkA);
 
         Assert.Contains("importez l'inclusion", Assert.Single(old.Errors["inclusionDate"]), StringComparison.Ordinal);
         Assert.Equal("La date d'inclusion ne peut pas être dans le futur.", Assert.Single(future.Errors["inclusionDate"]));
