@@ -26,7 +26,7 @@ public sealed class ForfaitHarness : IDisposable
 
     private readonly ServiceProvider _services;
 
-    public ForfaitHarness(string connectionString, FakeTimeProvider time, DateOnly remindersStartDate, IDictionary<string, string?>? settings = null)
+    public ForfaitHarness(string connectionString, FakeTimeProvider time, DateOnly remindersStartDate, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? overrides = null)
     {
         Time = time;
         var values = new Dictionary<string, string?>
@@ -42,10 +42,10 @@ public sealed class ForfaitHarness : IDisposable
         {
             values[key] = value;
         }
-        var sender = new Mock<IEmailSender>();
+        var sender = Sender;
         sender.Setup(s => s.SendAsync(It.IsAny<string>(), It.IsAny<EmailMessage>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new EmailSendResult(EmailSendStatus.Accepted, "provider-1", 202));
-        _services = new ServiceCollection()
+        var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(values).Build())
             .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
             .AddSingleton<TimeProvider>(time)
@@ -53,11 +53,13 @@ public sealed class ForfaitHarness : IDisposable
             .AddEmail()
             .AddReferenceData()
             .AddForfaits()
-            .AddSingleton(sender.Object)
-            .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+            .AddSingleton(sender.Object);
+        overrides?.Invoke(services);
+        _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
 
     public FakeTimeProvider Time { get; }
+    public Mock<IEmailSender> Sender { get; } = new();
     public DateOnly Today => OrgDates.Today(Time);
     public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
     public ForfaitService Forfaits => Get<ForfaitService>();
