@@ -24,7 +24,7 @@ public sealed partial class ForfaitService(
     private const int MaxAttempts = 3;
     private const string ChangedMeanwhile = "Ce forfait a été modifié entre-temps : rechargez-le puis recommencez.";
 
-    public DateOnly Today => OrgDates.Today(time);
+    private DateOnly Today => OrgDates.Today(time);
 
     public async Task<Result<Forfait>> GetAsync(string forfaitId, Actor actor, CancellationToken cancellationToken = default) =>
         await access.LocateAsync(forfaitId, actor, cancellationToken) is { } entity ? Result<Forfait>.Success(ToModel(entity, Today)) : NotFound(forfaitId);
