@@ -43,7 +43,7 @@ public sealed class ForfaitImport(ForfaitInclusions inclusions, IOptions<Forfait
     public async Task<Result<ForfaitImportReport>> ImportAsync(byte[] content, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var file = ForfaitCsv.Read(content);
+        var file = SpreadsheetCsv.Read(content);
         var columns = file.Columns.Select(c => Aliases.GetValueOrDefault(c, c)).ToList();
         var missing = Required.Where(c => !columns.Contains(c)).ToList();
         if (missing.Count > 0)

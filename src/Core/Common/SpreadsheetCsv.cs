@@ -3,7 +3,7 @@ using System.Text;
 using CsvHelper;
 using CsvHelper.Configuration;
 
-namespace Microstructures.Core.Forfaits;
+namespace Microstructures.Core.Common;
 
 public sealed record CsvRow(int Line, IReadOnlyDictionary<string, string> Values);
 
@@ -13,9 +13,9 @@ public sealed record CsvFile(string Encoding, IReadOnlyList<string> Columns, IRe
 // without BOM, UTF-16 with BOM ("Unicode text"), or Windows-1252 (Excel's "CSV" on a French Windows).
 // The encoding is detected: a BOM says it; otherwise bytes that are valid UTF-8 are UTF-8 (a
 // Windows-1252 accent is never followed by the continuation bytes UTF-8 requires), else Windows-1252.
-public static class ForfaitCsv
+public static class SpreadsheetCsv
 {
-    static ForfaitCsv() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+    static SpreadsheetCsv() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
     public static (string Text, string Encoding) Decode(byte[] content)
     {
