@@ -67,10 +67,23 @@ public sealed partial class ForfaitReminderRun(
             handledRows.Add(skip.State.Row);
         });
         // 2-3. Digests.
+        // A digest that fails does not stop the others (Parallel.ForEachAsync would cancel them at the
+        // first exception): every digest is tried, then the run fails naming what failed, and the next
+        // run takes up what is still due.
         int sent = 0, microstructureDigests = 0, networkDigests = 0, queued = 0;
+        var failures = new ConcurrentBag<Exception>();
         await Parallel.ForEachAsync(plan.Digests, parallel, async (digest, ct) =>
         {
-            var outcome = await SendAsync(digest, today, ct);
+            (int Sent, int Emails) outcome;
+            try
+            {
+                outcome = await SendAsync(digest, today, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                failures.Add(ex);
+                return;
+            }
             Interlocked.Add(ref sent, outcome.Sent);
             Interlocked.Add(ref queued, outcome.Emails);
             if (outcome.Sent > 0)
@@ -84,6 +97,10 @@ public sealed partial class ForfaitReminderRun(
         });
         // 4. The schedule keeps only what is still to do.
         await reminders.DeleteDueAsync(handledRows, cancellationToken);
+        if (!failures.IsEmpty)
+        {
+            throw new AggregateException($"{failures.Count} of {plan.Digests.Count} reminder digests could not be sent; the next run takes them up.", failures);
+        }
 
         var report = new ReminderRunReport(today, due.Count, sent, skipped.ToDictionary(), microstructureDigests, networkDigests, queued, handledRows.Count);
         if (report.Skipped.TryGetValue(SkipReason.NoRecipient, out var unreachable))
