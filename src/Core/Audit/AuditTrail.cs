@@ -52,7 +52,16 @@ public static class AuditEntityTypes
     // A forfait (inclusion, renewals, closure, snoozed and acknowledged reminders).
     public const string Forfait = "forfait";
 
-    public static bool IsKnown(string? value) => value is Region or Network or Microstructure or Event or Forfait;
+    // A network's activity-data submission (receipt id): who sent it, what the receipt said.
+    public const string Submission = "submission";
+
+    // A pseudonymous dataset handed to evaluators (id: kind and period): who exported it, how many rows.
+    public const string EvaluatorExport = "evaluatorexport";
+
+    // A staff rebuild of every indicator from the raw submissions (id: "all").
+    public const string IndicatorRebuild = "indicatorrebuild";
+
+    public static bool IsKnown(string? value) => value is Region or Network or Microstructure or Event or Forfait or Submission or EvaluatorExport or IndicatorRebuild;
 }
 
 public sealed class AuditEntity : ITableEntity

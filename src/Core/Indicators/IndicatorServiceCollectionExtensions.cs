@@ -1,0 +1,15 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Microstructures.Core.Indicators;
+
+public static class IndicatorServiceCollectionExtensions
+{
+    // Facts, their computation (the ComputeIndicators queue function), the read API and the rebuild.
+    // Needs AddPlatformStorage, AddReferenceData, AddSubmissions and a TimeProvider.
+    public static IServiceCollection AddIndicators(this IServiceCollection services)
+    {
+        services.AddSingleton<FactsStore>();
+        services.AddSingleton<IndicatorComputation>();
+        return services;
+    }
+}
