@@ -8,7 +8,9 @@ public static class IndicatorServiceCollectionExtensions
     // Needs AddPlatformStorage, AddReferenceData, AddSubmissions and a TimeProvider.
     public static IServiceCollection AddIndicators(this IServiceCollection services)
     {
+        services.AddOptions<IndicatorOptions>().BindConfiguration(IndicatorOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<FactsStore>();
+        services.AddSingleton<IndicatorService>();
         services.AddSingleton<IndicatorComputation>();
         return services;
     }
