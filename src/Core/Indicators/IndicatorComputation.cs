@@ -25,7 +25,7 @@ public sealed partial class IndicatorComputation(
             ?? throw new InvalidOperationException($"Receipt {message.ReceiptId} of network {message.NetworkId} does not exist.");
         if (receipt.Status == nameof(ReceiptStatus.Queued))
         {
-            receipt = await ApplyAsync(receipt, cancellationToken);
+            receipt = (await ApplyRowsAsync(receipt, cancellationToken)).Receipt;
         }
         var period = SubmissionPeriod.Parse(receipt.Period);
         foreach (var microstructureId in receipt.Microstructures.Split(',', StringSplitOptions.RemoveEmptyEntries))
@@ -36,7 +36,10 @@ public sealed partial class IndicatorComputation(
 
     // Writes the receipt's rows (again, harmlessly, when a previous run crashed before marking it) and
     // marks it accepted. Also what a rebuild replays, receipt by receipt.
-    public async Task<ReceiptEntity> ApplyAsync(ReceiptEntity receipt, CancellationToken cancellationToken = default)
+    public async Task<ReceiptEntity> ApplyAsync(ReceiptEntity receipt, CancellationToken cancellationToken = default) =>
+        (await ApplyRowsAsync(receipt, cancellationToken)).Receipt;
+
+    internal async Task<(ReceiptEntity Receipt, int Rows)> ApplyRowsAsync(ReceiptEntity receipt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(receipt);
         var kind = SubmissionKinds.Parse(receipt.Kind)!.Value;
@@ -53,7 +56,7 @@ public sealed partial class IndicatorComputation(
         {
             if (receipt.Status != nameof(ReceiptStatus.Queued))
             {
-                return receipt;
+                return (receipt, parsed.Validated.Rows.Count);
             }
             receipt.Status = nameof(ReceiptStatus.Accepted);
             receipt.ProcessedAt = time.GetUtcNow();
@@ -65,7 +68,7 @@ public sealed partial class IndicatorComputation(
             if (await receipts.TryReplaceAsync(receipt, parsed.Validated.Errors, cancellationToken))
             {
                 LogAccepted(receipt.RowKey, receipt.PartitionKey, counts.Imported, counts.Updated, counts.Ignored, receipt.Rejected);
-                return receipt;
+                return (receipt, parsed.Validated.Rows.Count);
             }
             receipt = await receipts.GetAsync(receipt.PartitionKey, receipt.RowKey, cancellationToken)
                 ?? throw new InvalidOperationException($"Receipt {receipt.RowKey} disappeared.");

@@ -76,7 +76,6 @@ public sealed class IndicatorService(FactsStore facts, OrgTreeService tree, OrgT
         var data = new IndicatorData(model, stored.ToDictionary(f => f.MicrostructureId, f => f.For(month), StringComparer.Ordinal), teams, options.Value.DeadlineFor(year, month));
 
         var children = target.Children.Where(c => c.Level != IndicatorLevel.Microstructure || Unsuppressed(c)).ToList();
-        var nodes = children.Prepend(target).ToList();
         var hidden = needsPublic || children.Any(c => !Unsuppressed(c))
             ? PublicPattern(model, data, options.Value.SuppressionThreshold)
             : null;

@@ -11,6 +11,7 @@ public static class IndicatorServiceCollectionExtensions
         services.AddOptions<IndicatorOptions>().BindConfiguration(IndicatorOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<FactsStore>();
         services.AddSingleton<IndicatorService>();
+        services.AddSingleton<IndicatorRebuild>();
         services.AddSingleton<IndicatorComputation>();
         return services;
     }

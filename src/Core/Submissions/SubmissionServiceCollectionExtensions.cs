@@ -14,6 +14,7 @@ public static class SubmissionServiceCollectionExtensions
         services.AddSingleton<SubmissionDataStore>();
         services.AddSingleton<SubmissionParser>();
         services.AddSingleton<SubmissionService>();
+        services.AddSingleton<EvaluatorExport>();
         return services;
     }
 }

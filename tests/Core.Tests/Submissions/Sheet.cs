@@ -11,6 +11,7 @@ public sealed class Sheet(SubmissionKind kind)
 
     public SubmissionKind Kind => kind;
     public int Count => _rows.Count;
+    public IReadOnlyList<Dictionary<string, object?>> Rows => _rows;
 
     // A fiche with sensible defaults; `set` overrides fields by JSON name (null removes one).
     public static Dictionary<string, object?> Fiche(string microstructureId, string pseudonym, int birthYear = 1980, string sex = "female", string inclusionDate = "2024-03-01") => new()
