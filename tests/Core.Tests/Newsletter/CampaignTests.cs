@@ -249,6 +249,47 @@ public sealed class CampaignTests(Azurite azurite) : IClassFixture<Azurite>
         Assert.Equal(Microstructures.Core.Common.ResultKind.NotFound, (await h.Get<IssueArchive>().GetAsync("2026-04")).Kind);
     }
 
+    [Fact]
+    public async Task APlanningCutShortResumesFromTheLastBatchWrittenWithoutOverlap()
+    {
+        var storage = azurite.IsolatedConnectionString();
+        var time = Clock();
+        var addresses = await SeedAsync(storage, time, 35);
+        using var crashing = new NewsletterHarness(storage, time, SmallBatches, FailQueueingAfter(storage, 2));
+        await Assert.ThrowsAsync<RequestFailedException>(() => crashing.Monthly.RunAsync()); // batch 2 written, its message lost
+        Assert.Null((await crashing.Get<CampaignStore>().GetCampaignAsync(March))!.PlannedAt);
+
+        using var restarted = new NewsletterHarness(storage, time, SmallBatches);
+        await restarted.ImportAsync(["pro0000@example.org"]); // sorts anywhere among the ids: joins whichever range is not cut yet, or none
+        await restarted.Unsubscriptions.UnsubscribeAsync(restarted.Tokens.Unsubscribe(restarted.Ids.For("pro0035@example.org")), UnsubscribeChannel.OneClick);
+        var resumed = await restarted.Monthly.RunAsync();
+        Assert.Empty(await restarted.DrainBatchesAsync());
+        await restarted.ResumeUntilSentAsync(March);
+
+        Assert.Equal(MonthlyDecision.Started, resumed.Decision);
+        var copies = restarted.IssueCopies();
+        Assert.All(copies, c => Assert.Equal(1, c.Value));
+        Assert.Equal(addresses.Where(a => a != "pro0035@example.org").Order(), copies.Keys.Where(a => a != "pro0000@example.org").Order());
+        var deliveries = await restarted.RowsAsync<DeliveryEntity>(CampaignStore.DeliveriesTable);
+        var batches = await restarted.Get<CampaignStore>().ListBatchesAsync(March);
+        Assert.All(batches.Zip(batches.Skip(1)), pair => Assert.Equal(pair.First.Last, pair.Second.After)); // contiguous ranges, no overlap
+    }
+
+    // The newsletter-batches queue refuses every message after the first ones (as a crash while planning).
+    private static Action<IServiceCollection> FailQueueingAfter(string storage, int accepted) => services =>
+    {
+        var real = new Azure.Storage.Queues.QueueClient(storage, CampaignStore.QueueName, Microstructures.Core.Storage.StorageServiceCollectionExtensions.QueueOptions());
+        var queue = new Mock<Azure.Storage.Queues.QueueClient>(storage, CampaignStore.QueueName, Microstructures.Core.Storage.StorageServiceCollectionExtensions.QueueOptions()) { CallBase = true };
+        var left = accepted;
+        queue.Setup(q => q.SendMessageAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .Returns((string text, CancellationToken ct) => Interlocked.Decrement(ref left) < 0
+                ? throw new RequestFailedException(503, "Simulated crash while planning")
+                : real.SendMessageAsync(text, ct));
+        var queues = new Mock<Azure.Storage.Queues.QueueServiceClient>(storage, Microstructures.Core.Storage.StorageServiceCollectionExtensions.QueueOptions()) { CallBase = true };
+        queues.Setup(q => q.GetQueueClient(CampaignStore.QueueName)).Returns(queue.Object);
+        services.AddSingleton(queues.Object);
+    };
+
     // The batch's progress write fails once: every delivery is settled, the batch is not marked done.
     private static Action<IServiceCollection> FailFirstBatchProgress(string storage) => services =>
     {
