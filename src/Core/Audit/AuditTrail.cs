@@ -13,6 +13,7 @@ public sealed record Actor(string Kind, string Id, string? NetworkId)
     public const string StaffKind = "staff";
     public const string NetworkKeyKind = "networkKey";
     public const string SystemKind = "system";
+    public const string DigestLinkKind = "digestLink";
 
     public static Actor Staff { get; } = new(StaffKind, "staff", null);
 
@@ -21,10 +22,14 @@ public sealed record Actor(string Kind, string Id, string? NetworkId)
 
     public static Actor NetworkKey(string keyId, string networkId) => new(NetworkKeyKind, keyId, networkId);
 
+    // Whoever opened a forfait reminder's signed link (a microstructure's contact or a network coordinator).
+    public static Actor DigestLink(string digestId, string networkId) => new(DigestLinkKind, digestId, networkId);
+
     public string Label => Kind switch
     {
         StaffKind => "Équipe CNRMS",
         NetworkKeyKind => $"Clé réseau {Id} ({NetworkId})",
+        DigestLinkKind => $"Lien de rappel {Id} ({NetworkId})",
         _ => $"Plateforme ({Id})",
     };
 }
@@ -44,7 +49,19 @@ public static class AuditEntityTypes
     // An event and everything staff did to its registrations (register, edit, cancel on someone's behalf, messages).
     public const string Event = "event";
 
-    public static bool IsKnown(string? value) => value is Region or Network or Microstructure or Event;
+    // A forfait (inclusion, renewals, closure, snoozed and acknowledged reminders).
+    public const string Forfait = "forfait";
+
+    // A network's activity-data submission (receipt id): who sent it, what the receipt said.
+    public const string Submission = "submission";
+
+    // A pseudonymous dataset handed to evaluators (id: kind and period): who exported it, how many rows.
+    public const string EvaluatorExport = "evaluatorexport";
+
+    // A staff rebuild of every indicator from the raw submissions (id: "all").
+    public const string IndicatorRebuild = "indicatorrebuild";
+
+    public static bool IsKnown(string? value) => value is Region or Network or Microstructure or Event or Forfait or Submission or EvaluatorExport or IndicatorRebuild;
 }
 
 public sealed class AuditEntity : ITableEntity

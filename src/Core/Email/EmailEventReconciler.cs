@@ -10,13 +10,31 @@ public sealed record ProviderEvent(
     [property: JsonPropertyName("event")] string? Event,
     [property: JsonPropertyName(SendGridEmailSender.EmailIdArg)] string? EmailId,
     [property: JsonPropertyName("sg_message_id")] string? ProviderMessageId,
-    [property: JsonPropertyName("reason")] string? Reason);
+    [property: JsonPropertyName("reason")] string? Reason)
+{
+    // The recipient, and the bounce kind ("bounce" or "blocked"): what features acting on
+    // bounces and complaints read (IProviderEventHandler).
+    [JsonPropertyName("email")]
+    public string? Email { get; init; }
+
+    [JsonPropertyName("type")]
+    public string? Type { get; init; }
+
+    // Every other field of the event, custom_args included (SendGrid puts them at the event's top level).
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Other { get; init; }
+
+    // A custom arg sent with the message (EmailBatchRecipient.CustomArgs), when it is a string.
+    public string? Arg(string name) =>
+        Other is not null && Other.TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}
 
 public sealed record ReconcileReport(int Settled, int Noted, int Ignored);
 
 // Applies SendGrid Event Webhook events: "processed" proves the provider accepted an e-mail, which
 // settles one left "sending" by a crash (so it is not sent twice); drops and bounces are noted.
-public sealed class EmailEventReconciler(EmailStore store, TimeProvider time, ILogger<EmailEventReconciler> logger)
+// Then every event goes to the features' handlers (IProviderEventHandler: the newsletter's deliveries).
+public sealed class EmailEventReconciler(EmailStore store, TimeProvider time, ILogger<EmailEventReconciler> logger, IEnumerable<IProviderEventHandler> handlers)
 {
     public async Task<ReconcileReport> ApplyAsync(IReadOnlyList<ProviderEvent> events, CancellationToken cancellationToken = default)
     {
@@ -51,6 +69,10 @@ public sealed class EmailEventReconciler(EmailStore store, TimeProvider time, IL
                     ignored++;
                     break;
             }
+        }
+        foreach (var handler in handlers)
+        {
+            await handler.HandleAsync(events, cancellationToken);
         }
         return new ReconcileReport(settled, noted, ignored);
     }

@@ -18,4 +18,8 @@ public sealed record EmailSendResult(EmailSendStatus Status, string? ProviderMes
 public interface IEmailSender
 {
     Task<EmailSendResult> SendAsync(string emailId, EmailMessage message, CancellationToken cancellationToken = default);
+
+    // One provider call for up to EmailBatch.MaxRecipients recipients; accepted or refused as a whole.
+    // Each recipient's custom args identify it in the webhook's events (no email_id: the caller keeps its own log).
+    Task<EmailSendResult> SendBatchAsync(EmailBatch batch, CancellationToken cancellationToken = default);
 }

@@ -13,7 +13,17 @@ public sealed partial class SendGridEmailSender(ISendGridClient client, IOptions
     public async Task<EmailSendResult> SendAsync(string emailId, EmailMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var mail = ToSendGridMessage(emailId, message, options.Value);
+        return await SendMessageAsync(ToSendGridMessage(emailId, message, options.Value), emailId, cancellationToken);
+    }
+
+    public async Task<EmailSendResult> SendBatchAsync(EmailBatch batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return await SendMessageAsync(ToSendGridBatch(batch, options.Value), $"batch of {batch.Recipients.Count} ({batch.Category})", cancellationToken);
+    }
+
+    private async Task<EmailSendResult> SendMessageAsync(SendGridMessage mail, string what, CancellationToken cancellationToken)
+    {
         Response response;
         try
         {
@@ -21,7 +31,7 @@ public sealed partial class SendGridEmailSender(ISendGridClient client, IOptions
         }
         catch (HttpRequestException ex)
         {
-            LogNetworkFailure(logger, ex, emailId);
+            LogNetworkFailure(logger, ex, what);
             return new EmailSendResult(EmailSendStatus.Transient, Detail: ex.Message);
         }
         catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
@@ -38,6 +48,46 @@ public sealed partial class SendGridEmailSender(ISendGridClient client, IOptions
         var body = await response.Body.ReadAsStringAsync(cancellationToken);
         var transient = response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || status >= 500;
         return new EmailSendResult(transient ? EmailSendStatus.Transient : EmailSendStatus.Permanent, null, status, body);
+    }
+
+    // One personalization per recipient, each with its own substitutions, headers and custom args.
+    internal static SendGridMessage ToSendGridBatch(EmailBatch batch, EmailOptions options)
+    {
+        if (batch.Recipients.Count is 0 or > EmailBatch.MaxRecipients)
+        {
+            throw new ArgumentException($"A batch holds 1 to {EmailBatch.MaxRecipients} recipients; got {batch.Recipients.Count}.", nameof(batch));
+        }
+        if (batch.Recipients.GroupBy(r => r.To, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } duplicate)
+        {
+            throw new ArgumentException($"A batch names each address once; {duplicate.Key} is there {duplicate.Count()} times.", nameof(batch));
+        }
+        var mail = new SendGridMessage
+        {
+            From = new EmailAddress(options.FromAddress, options.FromName),
+            Subject = batch.Subject,
+            HtmlContent = batch.Html,
+            PlainTextContent = batch.Text,
+            Personalizations = batch.Recipients.Select(r => new Personalization
+            {
+                Tos = [new EmailAddress(r.To)],
+                Substitutions = r.Substitutions.Count == 0 ? null : new Dictionary<string, string>(r.Substitutions),
+                Headers = r.Headers.Count == 0 ? null : new Dictionary<string, string>(r.Headers),
+                CustomArgs = r.CustomArgs.Count == 0 ? null : new Dictionary<string, string>(r.CustomArgs),
+            }).ToList(),
+        };
+        mail.SetClickTracking(false, false);
+        mail.SetOpenTracking(false);
+        mail.SetSubscriptionTracking(false);
+        mail.AddCategory(batch.Category);
+        if (batch.Headers.Count > 0)
+        {
+            mail.AddGlobalHeaders(new Dictionary<string, string>(batch.Headers));
+        }
+        if (batch.CustomArgs.Count > 0)
+        {
+            mail.AddGlobalCustomArgs(new Dictionary<string, string>(batch.CustomArgs));
+        }
+        return mail;
     }
 
     internal static SendGridMessage ToSendGridMessage(string emailId, EmailMessage message, EmailOptions options)

@@ -98,6 +98,9 @@ public static partial class OrgDates
 
     public static string ToText(DateOnly date) => date.ToString(Format, CultureInfo.InvariantCulture);
 
+    // A date the platform stored itself (yyyy-MM-dd).
+    public static DateOnly Parse(string text) => DateOnly.ParseExact(text, Format, CultureInfo.InvariantCulture);
+
     // The CNRMS works in Paris: "today" is the Paris date.
     public static DateOnly Today(TimeProvider time)
     {

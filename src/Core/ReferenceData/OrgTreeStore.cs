@@ -107,6 +107,12 @@ public sealed class OrgTreeStore(StorageInitializer storage)
     public async Task<IReadOnlyList<TeamEntity>> ListTeamsAsync(string microstructureId, CancellationToken cancellationToken = default) =>
         await QueryAsync<TeamEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartition(microstructureId)} and RowKey ge {"team|"} and RowKey lt {"team}"}"), cancellationToken);
 
+    // Every microstructure's team composition of one year (the indicators' team counts): one scan of the "ms|" partitions.
+    public async Task<IReadOnlyList<TeamComposition>> ListTeamsOfYearAsync(int year, CancellationToken cancellationToken = default) =>
+        (await QueryAsync<TeamEntity>(TableClient.CreateQueryFilter($"PartitionKey ge {"ms|"} and PartitionKey lt {"ms}"} and RowKey eq {TeamRowKey(year)}"), cancellationToken))
+            .Select(t => new TeamComposition(t.PartitionKey["ms|".Length..], t.Year, t.Gps, t.Psychologists, t.SocialWorkers, t.Psychiatrists))
+            .ToList();
+
     public Task<RegionEntity?> GetRegionAsync(string regionId, CancellationToken cancellationToken = default) =>
         GetAsync<RegionEntity>(RegionPartition, regionId, cancellationToken);
 

@@ -27,6 +27,9 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(sp => Create(sp.GetRequiredService<IConfiguration>(),
             cs => new QueueServiceClient(cs, Configure(QueueOptions())),
             (uri, credential) => new QueueServiceClient(uri, credential, Configure(QueueOptions())), "queueServiceUri"));
+        services.AddSingleton(sp => new RawQueues(Create(sp.GetRequiredService<IConfiguration>(),
+            cs => new QueueServiceClient(cs, Configure(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None })),
+            (uri, credential) => new QueueServiceClient(uri, credential, Configure(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None })), "queueServiceUri")));
         services.AddSingleton<StorageInitializer>();
         return services;
     }
@@ -43,6 +46,7 @@ public static class StorageServiceCollectionExtensions
     }
 
     // The Functions host reads and writes queue messages as Base64 by default: ours must match.
+    // (RawQueues is the exception: it moves messages as stored, text for text.)
     public static QueueClientOptions QueueOptions() => new() { MessageEncoding = QueueMessageEncoding.Base64 };
 
     private static T Configure<T>(T options)
@@ -58,4 +62,11 @@ public static class StorageServiceCollectionExtensions
             ? value
             : throw new InvalidOperationException(
                 $"Storage is not configured: set '{ConnectionSetting}' (a connection string) or '{ConnectionSetting}__{key}'.");
+}
+
+// The account's queues without any message encoding: a message's stored text is read and written as is,
+// so moving one (a poison message replayed) keeps it byte for byte, Base64 or not.
+public sealed class RawQueues(QueueServiceClient client)
+{
+    public QueueServiceClient Client { get; } = client;
 }

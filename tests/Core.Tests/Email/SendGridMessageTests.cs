@@ -36,4 +36,71 @@ public sealed class SendGridMessageTests
         Assert.False(EmailEventReconciler.VerifySignature(publicKey, "1764061201", Body, signature));
         Assert.False(EmailEventReconciler.VerifySignature(publicKey, Timestamp, Body, "not-base64!"));
     }
+
+    [Fact]
+    public void ABatchIsOneRequestWithAPersonalizationPerRecipient()
+    {
+        var batch = new EmailBatch
+        {
+            Subject = "Lettre de mars",
+            Html = "<p>Bonjour</p><a href=\"%%u%%\">Se désabonner</a>",
+            Text = "Bonjour\nSe désabonner : %%u%%",
+            Category = "newsletter",
+            Headers = new Dictionary<string, string> { ["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click" },
+            CustomArgs = new Dictionary<string, string> { ["nl_campaign"] = "2026-03" },
+            Recipients = new[] { "a@example.org", "b@example.org" }.Select(to => new EmailBatchRecipient
+            {
+                To = to,
+                Substitutions = new Dictionary<string, string> { ["%%u%%"] = "https://plateforme.example.org/u?token=" + to[0] },
+                Headers = new Dictionary<string, string> { ["List-Unsubscribe"] = "<https://plateforme.example.org/u?token=" + to[0] + ">" },
+                CustomArgs = new Dictionary<string, string> { ["nl_delivery"] = "d-" + to[0] },
+            }).ToList(),
+        };
+
+        using var json = JsonDocument.Parse(SendGridEmailSender.ToSendGridBatch(batch, new EmailOptions { FromAddress = "lettre@example.org", FromName = "CNRMS" }).Serialize());
+        var root = json.RootElement;
+        var personalizations = root.GetProperty("personalizations");
+
+        Assert.Equal(2, personalizations.GetArrayLength());
+        var second = personalizations[1];
+        Assert.Equal("b@example.org", Assert.Single(second.GetProperty("to").EnumerateArray()).GetProperty("email").GetString());
+        Assert.Equal("https://plateforme.example.org/u?token=b", second.GetProperty("substitutions").GetProperty("%%u%%").GetString());
+        Assert.Equal("<https://plateforme.example.org/u?token=b>", second.GetProperty("headers").GetProperty("List-Unsubscribe").GetString());
+        Assert.Equal("d-b", second.GetProperty("custom_args").GetProperty("nl_delivery").GetString());
+        Assert.Equal("List-Unsubscribe=One-Click", root.GetProperty("headers").GetProperty("List-Unsubscribe-Post").GetString());
+        Assert.Equal("2026-03", root.GetProperty("custom_args").GetProperty("nl_campaign").GetString());
+        Assert.Equal("Lettre de mars", root.GetProperty("subject").GetString());
+        Assert.False(root.GetProperty("tracking_settings").GetProperty("click_tracking").GetProperty("enable").GetBoolean());
+        Assert.False(root.GetProperty("tracking_settings").GetProperty("subscription_tracking").GetProperty("enable").GetBoolean());
+    }
+
+    [Fact]
+    public void ABatchRefusesWhatSendGridRefuses()
+    {
+        static EmailBatch Batch(params string[] to) => new()
+        {
+            Subject = "s",
+            Html = "h",
+            Text = "t",
+            Recipients = to.Select(a => new EmailBatchRecipient { To = a }).ToList(),
+        };
+        var options = new EmailOptions { FromAddress = "lettre@example.org" };
+
+        Assert.Throws<ArgumentException>(() => SendGridEmailSender.ToSendGridBatch(Batch("a@example.org", "A@example.org"), options));
+        Assert.Throws<ArgumentException>(() => SendGridEmailSender.ToSendGridBatch(Batch(Enumerable.Range(0, EmailBatch.MaxRecipients + 1).Select(i => $"p{i}@example.org").ToArray()), options));
+        Assert.Throws<ArgumentException>(() => SendGridEmailSender.ToSendGridBatch(Batch(), options));
+    }
+
+    [Fact]
+    public void ProviderEventsKeepTheRecipientTheBounceTypeAndTheCustomArgs()
+    {
+        var events = EmailEventReconciler.Parse(
+            "[{\"event\":\"bounce\",\"type\":\"blocked\",\"email\":\"a@example.org\",\"reason\":\"550\",\"nl_delivery\":\"2026-03.0001.x\",\"timestamp\":1764061200}]")!;
+
+        var e = Assert.Single(events);
+        Assert.Equal(("bounce", "blocked", "a@example.org", "550"), (e.Event, e.Type, e.Email, e.Reason));
+        Assert.Equal("2026-03.0001.x", e.Arg("nl_delivery"));
+        Assert.Null(e.Arg("timestamp")); // not a string
+        Assert.Null(e.Arg("missing"));
+    }
 }
