@@ -45,12 +45,13 @@ param instanceMemoryMB int = 2048
 @minValue(1)
 param logDailyQuotaGb int = 1
 
-@description('Application Insights availability test locations probing /api/health (France Central, West Europe, North Europe by default).')
+// Two locations, and the alert fires when both fail: each probe is billed, so two is the cheapest
+// setting that still tells the app's failure from one probe location's network trouble.
+@description('Application Insights availability test locations probing /api/health (France Central and West Europe by default).')
 @minLength(2)
 param availabilityTestLocations array = [
   'emea-fr-pra-edge'
   'emea-nl-ams-azr'
-  'emea-gb-db3-azr'
 ]
 
 @description('Object id of the person or pipeline deploying (azd\'s AZURE_PRINCIPAL_ID), given Key Vault Secrets Officer; empty for none.')

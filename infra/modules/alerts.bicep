@@ -99,7 +99,7 @@ resource healthAlert 'Microsoft.Insights/metricAlerts@2018-03-01' = {
       'odata.type': 'Microsoft.Azure.Monitor.WebtestLocationAvailabilityCriteria'
       webTestId: healthTest.id
       componentId: appInsightsId
-      // Two locations failing together is the app, not one probe's network.
+      // Two locations failing together is the app, not one probe location's network.
       failedLocationCount: 2
     }
     autoMitigate: true
