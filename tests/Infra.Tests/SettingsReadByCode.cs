@@ -10,7 +10,9 @@ public sealed record SettingRead(string Name, bool Required, string Source);
 // - every public settable property of a class with a `const string SectionName` (the options
 //   classes bound with BindConfiguration): `<Section>__<Property>`, required when [Required];
 // - every string literal given to Environment.GetEnvironmentVariable or to an indexer on a
-//   configuration object (`configuration["Name"]`), `:` written as `__`.
+//   configuration object (`configuration["Name"]`), `:` written as `__`;
+// - every `%Name%` in an attribute argument (a trigger's schedule or queue name resolved by the
+//   Functions host from the app settings): required, the host does not load the function without it.
 public static class SettingsReadByCode
 {
     public static readonly string[] SourceFolders = ["src/Core", "src/Functions"];
@@ -84,6 +86,11 @@ public static class SettingsReadByCode
             if (literal is not null && literal.IsKind(SyntaxKind.StringLiteralExpression))
             {
                 yield return new SettingRead(literal.Token.ValueText.Replace(":", "__", StringComparison.Ordinal), Required: false, source);
+            }
+            if (node is AttributeArgumentSyntax { Expression: LiteralExpressionSyntax argument } && argument.IsKind(SyntaxKind.StringLiteralExpression)
+                && argument.Token.ValueText is ['%', .. var name, '%'] && name.Length > 0 && !name.Contains('%', StringComparison.Ordinal))
+            {
+                yield return new SettingRead(name.Replace(":", "__", StringComparison.Ordinal), Required: true, source);
             }
         }
     }
