@@ -25,6 +25,12 @@ param emailFromAddress string
 @description('Sender name of every e-mail.')
 param emailFromName string = 'CNRMS'
 
+@description('Postal address of the association, printed in the footer of every newsletter (a legal requirement of commercial e-mail in France, kept for the newsletter too).')
+param postalAddress string
+
+@description('First day (yyyy-MM-dd) forfait reminders may be sent; reminders due earlier are recorded as skipped, so a first deployment sends no backlog. Set it once, to the day of the first deployment.')
+param forfaitRemindersStartDate string
+
 @description('Public base URL of the platform (a custom domain); empty for https://<app>.azurewebsites.net.')
 param publicBaseUrl string = ''
 
@@ -146,6 +152,9 @@ module functionApp 'modules/functionapp.bicep' = {
     publicBaseUrl: publicBaseUrl
     emailFromAddress: emailFromAddress
     emailFromName: emailFromName
+    staffEmail: staffEmail
+    postalAddress: postalAddress
+    forfaitRemindersStartDate: forfaitRemindersStartDate
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
   }

@@ -2,7 +2,8 @@
 # Puts the platform's secrets in its Key Vault, where the app settings reference them
 # (infra/modules/functionapp.bicep). Run by `azd provision`/`azd up` after provisioning, and by
 # hand after `az deployment sub create` or to rotate the SendGrid key. Safe to run again:
-#   admin-api-key, registrations-signing-key   generated once if missing, never replaced
+#   admin-api-key, registrations-signing-key, forfaits-signing-key, newsletter-signing-key,
+#   newsletter-address-hash-key                generated once if missing, never replaced
 #                                              (a new signing key voids every link already sent)
 #   sendgrid-api-key                           from $SENDGRID_API_KEY, else asked when missing
 #   sendgrid-webhook-public-key                from $SENDGRID_WEBHOOK_PUBLIC_KEY, else asked when
@@ -70,6 +71,9 @@ provided() {
 
 generated admin-api-key
 generated registrations-signing-key
+generated forfaits-signing-key
+generated newsletter-signing-key
+generated newsletter-address-hash-key
 provided sendgrid-api-key SENDGRID_API_KEY "SendGrid API key (Mail Send permission)"
 provided sendgrid-webhook-public-key SENDGRID_WEBHOOK_PUBLIC_KEY "SendGrid signed Event Webhook public key"
 

@@ -58,6 +58,15 @@ param emailFromName string
 @maxValue(1000)
 param maximumInstanceCount int
 
+@description('First day (yyyy-MM-dd) forfait reminders may be sent: every reminder due before it is recorded as skipped, so a first deployment does not send a backlog. Set once; never move it back.')
+param forfaitRemindersStartDate string
+
+@description('Address receiving the staff alerts of the app (no newsletter issue ready at send time).')
+param staffEmail string
+
+@description('Postal address of the association, in the footer of every newsletter.')
+param postalAddress string
+
 @description('Memory of each instance in MB.')
 @allowed([
   512
@@ -72,6 +81,9 @@ var secretNames = {
   registrationsSigningKey: 'registrations-signing-key'
   sendGridApiKey: 'sendgrid-api-key'
   sendGridWebhookPublicKey: 'sendgrid-webhook-public-key'
+  forfaitsSigningKey: 'forfaits-signing-key'
+  newsletterSigningKey: 'newsletter-signing-key'
+  newsletterAddressHashKey: 'newsletter-address-hash-key'
 }
 
 // No version in the reference: the app gets the latest version of the secret when it restarts.
@@ -163,6 +175,16 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     SendGrid__WebhookPublicKey: keyVaultReference(keyVaultUri, secretNames.sendGridWebhookPublicKey)
     Email__FromAddress: emailFromAddress
     Email__FromName: emailFromName
+    Forfaits__SigningKey: keyVaultReference(keyVaultUri, secretNames.forfaitsSigningKey)
+    Forfaits__RemindersStartDate: forfaitRemindersStartDate
+    Newsletter__SigningKey: keyVaultReference(keyVaultUri, secretNames.newsletterSigningKey)
+    // Never change this key: the suppression list of unsubscribed and bounced addresses is keyed by it.
+    Newsletter__AddressHashKey: keyVaultReference(keyVaultUri, secretNames.newsletterAddressHashKey)
+    Newsletter__StaffAlertAddress: staffEmail
+    Newsletter__PostalAddress: postalAddress
+    Newsletter__AssociationName: 'CNRMS — Coordination nationale des réseaux de microstructures'
+    // First Tuesday of the month at 09:00 in Paris (the app decides in Europe/Paris time).
+    Newsletter__SendDay: 'FirstTuesday'
     // The fictional sample tree is for ./run.sh and demos only.
     ReferenceData__SeedSampleTree: 'false'
   }

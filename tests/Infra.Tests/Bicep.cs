@@ -23,6 +23,8 @@ public static class Bicep
         ["AZURE_LOCATION"] = "francecentral",
         ["CNRMS_STAFF_EMAIL"] = "staff@example.org",
         ["CNRMS_EMAIL_FROM_ADDRESS"] = "no-reply@example.org",
+        ["CNRMS_POSTAL_ADDRESS"] = "1 rue de l'Exemple, 67000 Strasbourg",
+        ["CNRMS_FORFAIT_REMINDERS_START_DATE"] = "2026-12-01",
     };
 
     private static readonly Lazy<string> Executable = new(Locate);
