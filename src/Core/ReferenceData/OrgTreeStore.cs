@@ -5,7 +5,7 @@ using Microstructures.Core.Storage;
 
 namespace Microstructures.Core.ReferenceData;
 
-public sealed class RegionEntity : ITableEntity
+public sealed class RegionEntity : IOrgUnitEntity
 {
     public string PartitionKey { get; set; } = OrgTreeStore.RegionPartition;
     public string RowKey { get; set; } = "";
@@ -15,7 +15,7 @@ public sealed class RegionEntity : ITableEntity
     public string? ClosedOn { get; set; }
 }
 
-public sealed class NetworkEntity : ITableEntity
+public sealed class NetworkEntity : IOrgUnitEntity
 {
     public string PartitionKey { get; set; } = OrgTreeStore.NetworkPartition;
     public string RowKey { get; set; } = "";
@@ -29,7 +29,7 @@ public sealed class NetworkEntity : ITableEntity
     public string? ClosedOn { get; set; }
 }
 
-public sealed class MicrostructureEntity : ITableEntity
+public sealed class MicrostructureEntity : IOrgUnitEntity
 {
     public string PartitionKey { get; set; } = "";
     public string RowKey { get; set; } = "";

@@ -11,6 +11,9 @@ public static class ReferenceDataServiceCollectionExtensions
     {
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<OrgTreeStore>();
+        services.AddSingleton<RegionUnits>();
+        services.AddSingleton<NetworkUnits>();
+        services.AddSingleton<MicrostructureUnits>();
         services.AddSingleton<OrgTreeService>();
         services.AddSingleton<OrgTreeImport>();
         services.AddSingleton<NetworkKeyStore>();

@@ -9,7 +9,7 @@ public sealed record ReminderReport(int Events, int Sent, int Promoted);
 // Paris time on that day. The timer runs hourly; each reminder is recorded under a deterministic
 // e-mail id ("reg-<id>-reminder-7d"), so a rerun or a retried invocation never sends it twice.
 // Someone who registers after their reminder day simply gets the next one.
-public sealed class AttendeeReminders(RegistrationStore store, RegistrationService service, RegistrationEmails emails, EmailOutbox outbox, EmailStore emailStore, TimeProvider time, ILogger<AttendeeReminders> logger)
+public sealed class AttendeeReminders(RegistrationStore store, WaitlistPromotion promotion, RegistrationEmails emails, EmailOutbox outbox, EmailStore emailStore, TimeProvider time, ILogger<AttendeeReminders> logger)
 {
     public static readonly int[] DaysBefore = [7, 1];
     private static readonly TimeSpan SendFrom = TimeSpan.FromHours(9);
@@ -27,7 +27,7 @@ public sealed class AttendeeReminders(RegistrationStore store, RegistrationServi
             }
             events++;
             // Catch-up: a seat left free by an interrupted promotion is filled here at the latest.
-            promoted += await service.PromoteAsync(evt.EventId, cancellationToken);
+            promoted += await promotion.PromoteAsync(evt.EventId, cancellationToken);
             var eventDay = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(evt.StartsAt, EventRules.Paris).DateTime);
             var due = DaysBefore.FirstOrDefault(d => DateOnly.FromDateTime(parisNow.DateTime) == eventDay.AddDays(-d) && parisNow.TimeOfDay >= SendFrom);
             if (due == 0)

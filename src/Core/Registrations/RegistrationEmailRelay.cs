@@ -50,7 +50,7 @@ public sealed class RegistrationEmailRelay(
     public Task ScheduleAsync(string eventId, IReadOnlyList<string> registrationIds, CancellationToken cancellationToken = default) =>
         SendAsync(new RelayMessage(eventId, registrationIds), options.Value.EmailRelayDelay, cancellationToken);
 
-    public static string EmailId(string registrationId, string firstStatus) =>
+    public static string EmailId(string registrationId, RegistrationStatus firstStatus) =>
         $"reg-{registrationId}-{(firstStatus == RegistrationStatus.Confirmed ? "confirmation" : "waitlist")}";
 
     public static RelayMessage? Parse(string text)
@@ -130,7 +130,7 @@ public sealed class RegistrationEmailRelay(
         {
             var message = reg.FirstStatus == RegistrationStatus.Confirmed ? emails.Confirmation(evt, reg, promoted: false) : emails.Waitlisted(evt, reg);
             var marker = new EmailCommitMarker(RegistrationStore.TableName, evt.EventId, reg.RowKey);
-            return await outbox.PrepareAsync(message, marker, EmailId(reg.RegistrationId, reg.FirstStatus!), cancellationToken);
+            return await outbox.PrepareAsync(message, marker, EmailId(reg.RegistrationId, reg.FirstStatus!.Value), cancellationToken);
         }));
         await outbox.DispatchAsync(ids, cancellationToken);
         await FlagRelayedAsync(evt.EventId, toFlag, cancellationToken);

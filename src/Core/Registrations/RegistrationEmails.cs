@@ -4,7 +4,6 @@ using Ical.Net;
 using Ical.Net.CalendarComponents;
 using Ical.Net.DataTypes;
 using Ical.Net.Serialization;
-using Microsoft.Extensions.Options;
 using Microstructures.Core.Email;
 using QRCoder;
 
@@ -13,15 +12,9 @@ namespace Microstructures.Core.Registrations;
 // The registrants' e-mails, in French, kept in one place for review. They carry practical
 // information and signed links only: never the accessibility-needs answer (health-related data
 // must not reach the e-mail provider).
-public sealed class RegistrationEmails(RegistrationTokens tokens, IOptions<PublicSiteOptions> site)
+public sealed class RegistrationEmails(RegistrationLinks links)
 {
     public const string QrContentId = "qr-checkin";
-
-    public Uri ManageLink(string eventId, string registrationId) =>
-        site.Value.Link($"/api/events/{eventId}/registrations/{registrationId}/manage?token={tokens.Sign(RegistrationTokens.Manage, eventId, registrationId)}");
-
-    public bool VerifyManageToken(string eventId, string registrationId, string? token) =>
-        tokens.Verify(RegistrationTokens.Manage, eventId, registrationId, token);
 
     public EmailMessage Confirmation(EventEntity evt, RegistrationEntity reg, bool promoted)
     {
@@ -71,14 +64,11 @@ public sealed class RegistrationEmails(RegistrationTokens tokens, IOptions<Publi
             [new EmailAttachment("code-entree.png", "image/png", CheckinQr(evt.EventId, reg.RegistrationId)) { ContentId = QrContentId }]);
     }
 
-    public Uri CertificateLink(string eventId, string registrationId) =>
-        site.Value.Link($"/api/events/{eventId}/registrations/{registrationId}/certificate?token={tokens.Sign(RegistrationTokens.Manage, eventId, registrationId)}");
-
     public EmailMessage CertificateLink(EventEntity evt, RegistrationEntity reg)
     {
         ArgumentNullException.ThrowIfNull(evt);
         ArgumentNullException.ThrowIfNull(reg);
-        var link = CertificateLink(evt.EventId, reg.RegistrationId).ToString();
+        var link = links.CertificateLink(evt.EventId, reg.RegistrationId).ToString();
         var body = $"<p>Votre attestation de présence à « {Encode(evt.Title)} » est disponible ; vous pouvez l'imprimer ou l'enregistrer en PDF depuis votre navigateur :</p>" +
             $"<p><a href=\"{Encode(link)}\">{Encode(link)}</a></p>";
         return Build(evt, reg, "certificate", $"Attestation de présence — {evt.Title}", body, [], manageLink: false);
@@ -98,7 +88,7 @@ public sealed class RegistrationEmails(RegistrationTokens tokens, IOptions<Publi
     // The check-in QR code: the signed token a door volunteer's phone scans.
     public byte[] CheckinQr(string eventId, string registrationId) => Qr(CheckinQrText(eventId, registrationId));
 
-    public string CheckinQrText(string eventId, string registrationId) => tokens.CheckinToken(eventId, registrationId);
+    public string CheckinQrText(string eventId, string registrationId) => links.CheckinCode(eventId, registrationId);
 
     public static byte[] Qr(string text)
     {
@@ -118,7 +108,7 @@ public sealed class RegistrationEmails(RegistrationTokens tokens, IOptions<Publi
             Uid = $"{evt.EventId}-{reg.RegistrationId}@cnrms.example.org",
             Summary = evt.Title,
             Location = $"{evt.Venue}, {evt.Address}",
-            Description = $"Inscription confirmée. Gérer ou annuler : {ManageLink(evt.EventId, reg.RegistrationId)}",
+            Description = $"Inscription confirmée. Gérer ou annuler : {links.ManageLink(evt.EventId, reg.RegistrationId)}",
             Start = new CalDateTime(evt.StartsAt.UtcDateTime),
             End = new CalDateTime(evt.EndsAt.UtcDateTime),
             DtStamp = new CalDateTime(reg.CreatedAt.UtcDateTime),
@@ -128,7 +118,7 @@ public sealed class RegistrationEmails(RegistrationTokens tokens, IOptions<Publi
 
     private EmailMessage Build(EventEntity evt, RegistrationEntity reg, string category, string subject, string body, IReadOnlyList<EmailAttachment> attachments, bool manageLink = true)
     {
-        var manage = ManageLink(evt.EventId, reg.RegistrationId).ToString();
+        var manage = links.ManageLink(evt.EventId, reg.RegistrationId).ToString();
         var html = new StringBuilder()
             .Append("<!doctype html><html lang=\"fr\"><body style=\"font-family:Arial,sans-serif;line-height:1.5\">")
             .Append("<p>Bonjour ").Append(Encode(reg.FirstName)).Append(",</p>")

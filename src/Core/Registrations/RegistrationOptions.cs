@@ -28,14 +28,3 @@ public sealed class RegistrationOptions
     [Range(1, 3650)]
     public int RetentionDays { get; set; } = 90;
 }
-
-// Absolute links (e-mails, QR codes) come from App__PublicBaseUrl: behind the Functions host the
-// request's own host is 127.0.0.1. Validated by the Functions app's AppOptions on the same section.
-public sealed class PublicSiteOptions
-{
-    public const string SectionName = "App";
-
-    public string PublicBaseUrl { get; set; } = "";
-
-    public Uri Link(string relativePath) => new(new Uri(PublicBaseUrl.TrimEnd('/') + "/"), relativePath.TrimStart('/'));
-}

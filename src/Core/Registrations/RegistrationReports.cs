@@ -7,8 +7,8 @@ using Microstructures.Core.Common;
 
 namespace Microstructures.Core.Registrations;
 
-public sealed record RegistrationRow(string RegistrationId, string Status, string FirstName, string LastName, string Email, string Profession, string ProfessionLabel,
-    string Organisation, string Region, string? AccessibilityNeeds, bool NewsletterOptIn, string Source, DateTimeOffset CreatedAt, DateTimeOffset? CancelledAt, DateTimeOffset? CheckedInAt, IReadOnlyDictionary<string, string> Answers);
+public sealed record RegistrationRow(string RegistrationId, RegistrationStatus Status, string FirstName, string LastName, string Email, string Profession, string ProfessionLabel,
+    string Organisation, string Region, string? AccessibilityNeeds, bool NewsletterOptIn, RegistrationSource Source, DateTimeOffset CreatedAt, DateTimeOffset? CancelledAt, DateTimeOffset? CheckedInAt, IReadOnlyDictionary<string, string> Answers);
 
 public sealed record RegistrationCounts(int Capacity, int Confirmed, int Waitlisted, int Cancelled, int CheckedIn,
     IReadOnlyDictionary<string, int> ConfirmedByProfession, IReadOnlyDictionary<string, int> ConfirmedByRegion);
@@ -95,7 +95,7 @@ public sealed class RegistrationReports(RegistrationStore store)
                 csv.WriteField(r.Region);
                 csv.WriteField(r.AccessibilityNeeds ?? "");
                 csv.WriteField(r.NewsletterOptIn ? "oui" : "non");
-                csv.WriteField(r.Source == "staff" ? "équipe" : "formulaire");
+                csv.WriteField(r.Source == RegistrationSource.Staff ? "équipe" : "formulaire");
                 csv.WriteField(EventRules.FormatParis(r.CreatedAt, "dd/MM/yyyy HH:mm"));
                 csv.WriteField(r.CancelledAt is { } c ? EventRules.FormatParis(c, "dd/MM/yyyy HH:mm") : "");
                 csv.WriteField(r.CheckedInAt is not null ? "oui" : "");
@@ -109,7 +109,7 @@ public sealed class RegistrationReports(RegistrationStore store)
         return stream.ToArray();
     }
 
-    public static string StatusLabel(string status) => status switch
+    public static string StatusLabel(RegistrationStatus status) => status switch
     {
         RegistrationStatus.Confirmed => "confirmé",
         RegistrationStatus.Waitlisted => "liste d'attente",

@@ -37,6 +37,13 @@ public sealed class RegistrationStore(StorageInitializer storage)
     public static string EmailRowKey(string normalizedEmail) =>
         EmailPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalizedEmail)));
 
+    // The row holding a waitlist place, and the row making an address unique within its event.
+    public static TableEntity WaitRow(string eventId, long sequence, string registrationId) =>
+        new(eventId, WaitRowKey(sequence)) { ["RegistrationId"] = registrationId };
+
+    public static TableEntity EmailIndexRow(string eventId, string normalizedEmail, string registrationId) =>
+        new(eventId, EmailRowKey(normalizedEmail)) { ["RegistrationId"] = registrationId };
+
     public static EmailCommitMarker Marker(string eventId, string emailId) => new(TableName, eventId, OutboxPrefix + emailId);
 
     public Task<TableClient> TableAsync(CancellationToken cancellationToken = default) => storage.TableAsync(TableName, cancellationToken);

@@ -2,12 +2,13 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using Microstructures.Core.Common;
 using Microstructures.Core.Email;
+using Microstructures.Core.Registrations;
 using Microstructures.Functions.Hosting;
 
 namespace Microstructures.Functions.Email;
 
 // Staff check of the e-mail configuration: sends a short French e-mail with a small attachment.
-public sealed class SendTestEmailHttp(EmailOutbox outbox, IOptions<AppOptions> app)
+public sealed class SendTestEmailHttp(EmailOutbox outbox, IOptions<PublicSiteOptions> app)
 {
     public sealed record TestEmailRequest(string? To);
 
@@ -20,9 +21,7 @@ public sealed class SendTestEmailHttp(EmailOutbox outbox, IOptions<AppOptions> a
         var to = (await request.ReadJsonAsync<TestEmailRequest>(cancellationToken))?.To?.Trim();
         if (string.IsNullOrEmpty(to) || !EmailAddresses.IsValid(to))
         {
-            return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { ["to"] = ["Indiquez une adresse e-mail valide, par exemple prenom.nom@example.org."] },
-                title: "Requête invalide");
+            return ResultHttpExtensions.Invalid("to", "Indiquez une adresse e-mail valide, par exemple prenom.nom@example.org.");
         }
         var id = await outbox.SendAsync(TestEmail(to, app.Value.Link("/api/health")), cancellationToken: cancellationToken);
         return TypedResults.Accepted((string?)null, new { emailId = id });

@@ -23,7 +23,6 @@ public static class PlatformServiceCollectionExtensions
         services.AddLogging();
         services.AddSingleton(TimeProvider.System);
         services.AddProblemDetails();
-        services.AddOptions<AppOptions>().BindConfiguration(AppOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddPlatformStorage();
         services.AddSingleton<HealthCheck>();

@@ -11,10 +11,15 @@ public static class ResultHttpExtensions
         return result.Kind switch
         {
             ResultKind.Success => onSuccess is null ? TypedResults.Ok(result.Value) : onSuccess(result.Value!),
-            ResultKind.Invalid => TypedResults.ValidationProblem(result.Errors.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal),
-                title: "Requête invalide", detail: "Corrigez les champs signalés."),
+            ResultKind.Invalid => Invalid(result.Errors),
             ResultKind.NotFound => TypedResults.Problem(title: "Introuvable", detail: result.Detail, statusCode: StatusCodes.Status404NotFound),
-            _ => TypedResults.Problem(title: "Conflit", detail: result.Detail, statusCode: StatusCodes.Status409Conflict),
+            _ => TypedResults.Problem(title: "Action impossible", detail: result.Detail, statusCode: StatusCodes.Status409Conflict),
         };
     }
+
+    // A 400 naming each field and what is wrong with it, for input refused before any Core call.
+    public static IResult Invalid(string field, string message) => Invalid(new Dictionary<string, string[]> { [field] = [message] });
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ValidationProblem Invalid(IReadOnlyDictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(errors.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal), title: "Certains champs sont à corriger");
 }

@@ -20,7 +20,7 @@ public sealed class ImportOrgTreeHttp(OrgTreeImport import)
         ArgumentNullException.ThrowIfNull(request);
         if (request.ContentLength is > MaxImportBytes)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = ["Le fichier dépasse 4 Mo : découpez-le."] }, title: "Requête invalide");
+            return ResultHttpExtensions.Invalid("file", "Le fichier dépasse 4 Mo : découpez-le.");
         }
         using var reader = new StreamReader(request.Body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         var csv = await reader.ReadToEndAsync(cancellationToken);

@@ -4,7 +4,7 @@ using Microstructures.Functions.Hosting;
 namespace Microstructures.Functions.Registrations;
 
 // The printable attendance certificate behind the signed link; POST e-mails its link.
-public sealed class AttendanceCertificateHttp(RegistrationService service)
+public sealed class AttendanceCertificateHttp(AttendanceCertificates certificates)
 {
     [Function("AttendanceCertificate")]
     [PublicAccess]
@@ -15,7 +15,7 @@ public sealed class AttendanceCertificateHttp(RegistrationService service)
         ArgumentNullException.ThrowIfNull(request);
         var token = request.QueryValue("token");
         return HttpMethods.IsGet(request.Method)
-            ? await RegistrationPages.ShowCertificateAsync(eventId, registrationId, token, service, cancellationToken)
-            : await RegistrationPages.SendCertificateAsync(eventId, registrationId, token, service, cancellationToken);
+            ? await RegistrationPages.ShowCertificateAsync(eventId, registrationId, token, certificates, cancellationToken)
+            : await RegistrationPages.SendCertificateAsync(eventId, registrationId, token, certificates, cancellationToken);
     }
 }

@@ -24,5 +24,5 @@ public sealed class CheckinHttp(CheckinService checkins)
     public async Task<IResult> CheckInAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/events/{eventId}/checkins")] HttpRequest request,
         string eventId, CancellationToken cancellationToken) =>
-        RegistrationHttp.Map(await checkins.CheckInAsync(eventId, await request.ReadJsonAsync<CheckinInput>(cancellationToken), cancellationToken), answer => TypedResults.Ok(answer));
+        (await checkins.CheckInAsync(eventId, await request.ReadJsonAsync<CheckinInput>(cancellationToken), cancellationToken)).ToHttp(answer => TypedResults.Ok(answer));
 }

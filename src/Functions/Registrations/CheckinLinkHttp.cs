@@ -15,6 +15,6 @@ public sealed class CheckinLinkHttp(CheckinService checkins)
     {
         ArgumentNullException.ThrowIfNull(request);
         var link = await checkins.GetLinkAsync(eventId, revokePrevious: HttpMethods.IsDelete(request.Method), cancellationToken);
-        return RegistrationHttp.Map(link, l => TypedResults.Ok(l));
+        return link.ToHttp();
     }
 }

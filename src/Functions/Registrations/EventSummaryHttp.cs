@@ -4,12 +4,12 @@ using Microstructures.Functions.Hosting;
 namespace Microstructures.Functions.Registrations;
 
 // The public summary of an event: seats left, waitlist size, registration state.
-public sealed class EventSummaryHttp(RegistrationService service)
+public sealed class EventSummaryHttp(EventCatalogue catalogue)
 {
     [Function("EventSummary")]
     [PublicAccess]
     public async Task<IResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/events/{eventId}")] HttpRequest request,
         string eventId, CancellationToken cancellationToken) =>
-        RegistrationHttp.Map(await service.GetSummaryAsync(eventId, cancellationToken), summary => TypedResults.Ok(summary));
+        (await catalogue.GetSummaryAsync(eventId, cancellationToken)).ToHttp(summary => TypedResults.Ok(summary));
 }

@@ -5,7 +5,7 @@ namespace Microstructures.Functions.Registrations;
 
 // Create or update an event (capacity never below the confirmed count; raising it promotes), or read
 // it back, for the staff.
-public sealed class ManageEventHttp(RegistrationService service)
+public sealed class ManageEventHttp(EventCatalogue catalogue)
 {
     [Function("ManageEvent")]
     [StaffAccess]
@@ -16,8 +16,8 @@ public sealed class ManageEventHttp(RegistrationService service)
     {
         ArgumentNullException.ThrowIfNull(request);
         var result = HttpMethods.IsGet(request.Method)
-            ? await service.GetSummaryAsync(eventId, cancellationToken)
-            : await service.PutEventAsync(eventId, await request.ReadJsonAsync<EventInput>(cancellationToken), cancellationToken);
-        return RegistrationHttp.Map(result, summary => TypedResults.Ok(summary));
+            ? await catalogue.GetSummaryAsync(eventId, cancellationToken)
+            : await catalogue.PutEventAsync(eventId, await request.ReadJsonAsync<EventInput>(cancellationToken), cancellationToken);
+        return result.ToHttp();
     }
 }

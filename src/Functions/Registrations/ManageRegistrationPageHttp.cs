@@ -5,7 +5,7 @@ namespace Microstructures.Functions.Registrations;
 
 // The signed link of every registration e-mail: GET shows status and position; POST (the confirm
 // button, never a GET: a mail scanner following the link must not cancel anything) cancels and promotes.
-public sealed class ManageRegistrationPageHttp(RegistrationService service)
+public sealed class ManageRegistrationPageHttp(RegistrationViews views, RegistrationCancellation cancellation)
 {
     [Function("ManageRegistrationPage")]
     [PublicAccess]
@@ -16,7 +16,7 @@ public sealed class ManageRegistrationPageHttp(RegistrationService service)
         ArgumentNullException.ThrowIfNull(request);
         var token = request.QueryValue("token");
         return HttpMethods.IsGet(request.Method)
-            ? await RegistrationPages.ShowManageAsync(eventId, registrationId, token, service, cancellationToken)
-            : await RegistrationPages.CancelFromManageAsync(eventId, registrationId, token, service, cancellationToken);
+            ? await RegistrationPages.ShowManageAsync(eventId, registrationId, token, views, cancellationToken)
+            : await RegistrationPages.CancelFromManageAsync(eventId, registrationId, token, cancellation, cancellationToken);
     }
 }

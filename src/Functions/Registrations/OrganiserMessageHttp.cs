@@ -12,6 +12,6 @@ public sealed class OrganiserMessageHttp(OrganiserMessages messages)
     public async Task<IResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/manage/events/{eventId}/messages")] HttpRequest request,
         string eventId, CancellationToken cancellationToken) =>
-        RegistrationHttp.Map(await messages.SendAsync(eventId, await request.ReadJsonAsync<OrganiserMessageInput>(cancellationToken), cancellationToken),
-            report => TypedResults.Accepted((string?)null, report));
+        (await messages.SendAsync(eventId, await request.ReadJsonAsync<OrganiserMessageInput>(cancellationToken), cancellationToken))
+            .ToHttp(report => TypedResults.Accepted((string?)null, report));
 }

@@ -17,6 +17,6 @@ public sealed class RegisterHttp(RegistrationRateLimiter limiter, RegistrationSe
         {
             return RegistrationHttp.TooManyRequests();
         }
-        return RegistrationHttp.Map(await service.RegisterAsync(eventId, form.Input, cancellationToken: cancellationToken), RegistrationHttp.RegistrationAnswer);
+        return (await service.RegisterAsync(eventId, form.Input, cancellationToken: cancellationToken)).ToHttp(RegistrationHttp.RegistrationAnswer);
     }
 }

@@ -4,7 +4,7 @@ using Microstructures.Functions.Hosting;
 namespace Microstructures.Functions.Registrations;
 
 // The public registration form: GET shows it, POST (the form itself, without JavaScript) registers.
-public sealed class RegisterPageHttp(RegistrationRateLimiter limiter, RegistrationService service)
+public sealed class RegisterPageHttp(RegistrationRateLimiter limiter, RegistrationService service, EventCatalogue catalogue, RegistrationViews views)
 {
     [Function("RegisterPage")]
     [PublicAccess]
@@ -14,7 +14,7 @@ public sealed class RegisterPageHttp(RegistrationRateLimiter limiter, Registrati
     {
         ArgumentNullException.ThrowIfNull(request);
         return HttpMethods.IsGet(request.Method)
-            ? await RegistrationPages.ShowFormAsync(eventId, service, cancellationToken)
-            : await RegistrationPages.SubmitFormAsync(eventId, await RegistrationForm.ReadAsync(request, cancellationToken), RegistrationHttp.ClientIp(request), limiter, service, cancellationToken);
+            ? await RegistrationPages.ShowFormAsync(eventId, catalogue, cancellationToken)
+            : await RegistrationPages.SubmitFormAsync(eventId, await RegistrationForm.ReadAsync(request, cancellationToken), RegistrationHttp.ClientIp(request), limiter, service, catalogue, views, cancellationToken);
     }
 }

@@ -5,7 +5,7 @@ using Microstructures.Functions.Hosting;
 namespace Microstructures.Functions.Registrations;
 
 // A printable QR code of the form's public address, for the programme and posters.
-public sealed class RegistrationFormQrCodeHttp(IOptions<AppOptions> app)
+public sealed class RegistrationFormQrCodeHttp(IOptions<PublicSiteOptions> app)
 {
     [Function("RegistrationFormQrCode")]
     [PublicAccess]

@@ -11,13 +11,13 @@ namespace Microstructures.Functions.Registrations;
 // Every French sentence of these pages is here.
 public static class RegistrationPages
 {
-    internal static async Task<IResult> ShowFormAsync(string eventId, RegistrationService service, CancellationToken cancellationToken)
+    internal static async Task<IResult> ShowFormAsync(string eventId, EventCatalogue catalogue, CancellationToken cancellationToken)
     {
-        var summary = await service.GetSummaryAsync(eventId, cancellationToken);
+        var summary = await catalogue.GetSummaryAsync(eventId, cancellationToken);
         return summary.IsSuccess ? Form(summary.Value!, new RegistrationInput(), null) : NotFoundPage();
     }
 
-    internal static async Task<IResult> SubmitFormAsync(string eventId, RegistrationForm form, string? clientIp, RegistrationRateLimiter limiter, RegistrationService service, CancellationToken cancellationToken)
+    internal static async Task<IResult> SubmitFormAsync(string eventId, RegistrationForm form, string? clientIp, RegistrationRateLimiter limiter, RegistrationService service, EventCatalogue catalogue, RegistrationViews views, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(form);
         ArgumentNullException.ThrowIfNull(limiter);
@@ -29,11 +29,11 @@ public static class RegistrationPages
         var result = await service.RegisterAsync(eventId, form.Input, cancellationToken: cancellationToken);
         return result.Kind switch
         {
-            ResultKind.Success when result.Value!.ManageUrl is { } url => await RegisteredPageAsync(eventId, result.Value, new Uri(url), service, cancellationToken),
+            ResultKind.Success when result.Value!.ManageUrl is { } url => await RegisteredPageAsync(eventId, result.Value, new Uri(url), views, cancellationToken),
             ResultKind.Success when result.Value!.Kind == RegistrationOutcomeKind.AlreadyRegistered => Public("Déjà inscrit·e",
                 "<p class=\"notice\" role=\"status\">Cette adresse e-mail est déjà inscrite à cet événement. Nous venons de renvoyer l'e-mail de confirmation : il contient le lien pour consulter ou annuler l'inscription.</p>"),
             ResultKind.Success => Public("Merci", "<p class=\"notice ok\">Votre demande a bien été reçue.</p>"),
-            ResultKind.Invalid => (await service.GetSummaryAsync(eventId, cancellationToken)) is { IsSuccess: true } s ? Form(s.Value!, form.Input, result.Errors) : NotFoundPage(),
+            ResultKind.Invalid => (await catalogue.GetSummaryAsync(eventId, cancellationToken)) is { IsSuccess: true } s ? Form(s.Value!, form.Input, result.Errors) : NotFoundPage(),
             ResultKind.NotFound => NotFoundPage(),
             _ => Public("Inscriptions fermées", $"<p class=\"notice danger\">{Encode(result.Detail)}</p>", StatusCodes.Status409Conflict),
         };
@@ -41,31 +41,31 @@ public static class RegistrationPages
 
     // The answer page itself, not a redirect to the manage page; the page's script puts the manage
     // link in the address bar: a refresh or a bookmark opens the registration, never a second submission.
-    private static async Task<IResult> RegisteredPageAsync(string eventId, RegistrationOutcome outcome, Uri manageLink, RegistrationService service, CancellationToken cancellationToken)
+    private static async Task<IResult> RegisteredPageAsync(string eventId, RegistrationOutcome outcome, Uri manageLink, RegistrationViews views, CancellationToken cancellationToken)
     {
         var token = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(manageLink.Query)["token"].ToString();
-        var view = await service.GetViewAsync(eventId, outcome.RegistrationId!, cancellationToken);
+        var view = await views.GetViewAsync(eventId, outcome.RegistrationId!, cancellationToken);
         return view.IsSuccess ? Manage(view.Value!, token, isNew: true, justCancelled: false, address: manageLink.PathAndQuery) : InvalidLinkPage(view.Detail);
     }
 
-    internal static async Task<IResult> ShowManageAsync(string eventId, string registrationId, string? token, RegistrationService service, CancellationToken cancellationToken)
+    internal static async Task<IResult> ShowManageAsync(string eventId, string registrationId, string? token, RegistrationViews views, CancellationToken cancellationToken)
     {
-        var view = await service.GetForManageAsync(eventId, registrationId, token, cancellationToken);
+        var view = await views.GetForManageAsync(eventId, registrationId, token, cancellationToken);
         return view.IsSuccess ? Manage(view.Value!, token!, isNew: false, justCancelled: false) : InvalidLinkPage(view.Detail);
     }
 
     // A POST, never a GET: a mail scanner following the link must not cancel anything.
-    internal static async Task<IResult> CancelFromManageAsync(string eventId, string registrationId, string? token, RegistrationService service, CancellationToken cancellationToken)
+    internal static async Task<IResult> CancelFromManageAsync(string eventId, string registrationId, string? token, RegistrationCancellation cancellation, CancellationToken cancellationToken)
     {
-        var view = await service.CancelWithTokenAsync(eventId, registrationId, token, cancellationToken);
+        var view = await cancellation.CancelWithTokenAsync(eventId, registrationId, token, cancellationToken);
         return view.IsSuccess ? Manage(view.Value!, token!, isNew: false, justCancelled: true) : InvalidLinkPage(view.Detail);
     }
 
-    internal static async Task<IResult> ShowCertificateAsync(string eventId, string registrationId, string? token, RegistrationService service, CancellationToken cancellationToken) =>
-        Certificate(await service.GetCertificateAsync(eventId, registrationId, token, cancellationToken), sent: false);
+    internal static async Task<IResult> ShowCertificateAsync(string eventId, string registrationId, string? token, AttendanceCertificates certificates, CancellationToken cancellationToken) =>
+        Certificate(await certificates.GetAsync(eventId, registrationId, token, cancellationToken), sent: false);
 
-    internal static async Task<IResult> SendCertificateAsync(string eventId, string registrationId, string? token, RegistrationService service, CancellationToken cancellationToken) =>
-        Certificate(await service.SendCertificateAsync(eventId, registrationId, token, cancellationToken), sent: true);
+    internal static async Task<IResult> SendCertificateAsync(string eventId, string registrationId, string? token, AttendanceCertificates certificates, CancellationToken cancellationToken) =>
+        Certificate(await certificates.SendLinkAsync(eventId, registrationId, token, cancellationToken), sent: true);
 
     private static IResult Certificate(Result<RegistrationView> result, bool sent)
     {
@@ -98,10 +98,10 @@ public static class RegistrationPages
     {
         var html = new StringBuilder();
         html.Append(Practical(evt));
-        if (evt.RegistrationState is "closed" or "notOpenYet")
+        if (evt.RegistrationState is RegistrationState.Closed or RegistrationState.NotOpenYet)
         {
             html.Append("<p class=\"notice danger\">")
-                .Append(evt.RegistrationState == "closed" ? "Les inscriptions sont closes." : "Les inscriptions ouvriront le " + Encode(EventRules.FormatParis(evt.RegistrationOpensAt)) + ".")
+                .Append(evt.RegistrationState == RegistrationState.Closed ? "Les inscriptions sont closes." : "Les inscriptions ouvriront le " + Encode(EventRules.FormatParis(evt.RegistrationOpensAt)) + ".")
                 .Append("</p>");
             return Public("Inscription — " + evt.Title, html.ToString());
         }
@@ -181,7 +181,7 @@ public static class RegistrationPages
                 .Append("<p>Vous ne pouvez plus venir ? Annulez pour libérer votre place.</p>")
                 .Append("<button type=\"submit\" class=\"danger\">").Append(view.Status == RegistrationStatus.Waitlisted ? "Quitter la liste d'attente" : "Annuler mon inscription").Append("</button></form>");
         }
-        else if (evt.RegistrationState is "open" or "waitlist")
+        else if (evt.RegistrationState is RegistrationState.Open or RegistrationState.Waitlist)
         {
             html.Append("<p><a href=\"/api/events/").Append(Encode(evt.EventId)).Append("/register\">S'inscrire de nouveau</a></p>");
         }

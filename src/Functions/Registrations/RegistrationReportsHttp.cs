@@ -12,13 +12,13 @@ public sealed class RegistrationReportsHttp(RegistrationReports reports)
     public async Task<IResult> ExportAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/manage/events/{eventId}/registrations.csv")] HttpRequest request,
         string eventId, CancellationToken cancellationToken) =>
-        RegistrationHttp.Map(await reports.ExportCsvAsync(eventId, cancellationToken),
-            csv => TypedResults.File(csv, "text/csv; charset=utf-8", $"inscriptions-{eventId}.csv"));
+        (await reports.ExportCsvAsync(eventId, cancellationToken))
+            .ToHttp(csv => TypedResults.File(csv, "text/csv; charset=utf-8", $"inscriptions-{eventId}.csv"));
 
     [Function("RegistrationCounts")]
     [StaffAccess]
     public async Task<IResult> CountAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/manage/events/{eventId}/counts")] HttpRequest request,
         string eventId, CancellationToken cancellationToken) =>
-        RegistrationHttp.Map(await reports.CountAsync(eventId, cancellationToken), counts => TypedResults.Ok(counts));
+        (await reports.CountAsync(eventId, cancellationToken)).ToHttp(counts => TypedResults.Ok(counts));
 }

@@ -5,7 +5,7 @@ namespace Microstructures.Functions.Registrations;
 
 // The staff's registrations API: list and search, register someone who phoned, edit or cancel on
 // their behalf. Every change goes to the event's audit trail.
-public sealed class StaffRegistrationsHttp(RegistrationService service, RegistrationReports reports)
+public sealed class StaffRegistrationsHttp(RegistrationService service, StaffRegistrationEdits edits, RegistrationCancellation cancellation, RegistrationReports reports)
 {
     // GET ?q= lists and searches; POST registers someone who phoned (no rate limit, allowed outside
     // the public registration window).
@@ -19,10 +19,10 @@ public sealed class StaffRegistrationsHttp(RegistrationService service, Registra
         ArgumentNullException.ThrowIfNull(request);
         if (HttpMethods.IsGet(request.Method))
         {
-            return RegistrationHttp.Map(await reports.ListAsync(eventId, request.QueryValue("q"), cancellationToken), rows => TypedResults.Ok(rows));
+            return (await reports.ListAsync(eventId, request.QueryValue("q"), cancellationToken)).ToHttp(rows => TypedResults.Ok(rows));
         }
         var form = await RegistrationForm.ReadAsync(request, cancellationToken);
-        return RegistrationHttp.Map(await service.RegisterAsync(eventId, form.Input, "staff", cancellationToken), RegistrationHttp.RegistrationAnswer);
+        return (await service.RegisterAsync(eventId, form.Input, RegistrationSource.Staff, cancellationToken)).ToHttp(RegistrationHttp.RegistrationAnswer);
     }
 
     [Function("StaffEditRegistration")]
@@ -33,7 +33,7 @@ public sealed class StaffRegistrationsHttp(RegistrationService service, Registra
         string eventId, string registrationId, CancellationToken cancellationToken)
     {
         var form = await RegistrationForm.ReadAsync(request, cancellationToken);
-        return RegistrationHttp.Map(await service.EditAsync(eventId, registrationId, form.Input, cancellationToken), view => TypedResults.Ok(view));
+        return (await edits.EditAsync(eventId, registrationId, form.Input, cancellationToken)).ToHttp(view => TypedResults.Ok(view));
     }
 
     [Function("StaffCancelRegistration")]
@@ -42,5 +42,5 @@ public sealed class StaffRegistrationsHttp(RegistrationService service, Registra
     public async Task<IResult> CancelAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/manage/events/{eventId}/registrations/{registrationId}/cancel")] HttpRequest request,
         string eventId, string registrationId, CancellationToken cancellationToken) =>
-        RegistrationHttp.Map(await service.CancelAsync(eventId, registrationId, cancellationToken), view => TypedResults.Ok(view));
+        (await cancellation.CancelAsync(eventId, registrationId, cancellationToken)).ToHttp(view => TypedResults.Ok(view));
 }

@@ -21,7 +21,10 @@ public sealed class OrgTreeServiceTests(Azurite azurite) : IClassFixture<Azurite
         var storage = new StorageInitializer(new TableServiceClient(azurite.ConnectionString), new BlobServiceClient(azurite.ConnectionString), new QueueServiceClient(azurite.ConnectionString));
         var store = new OrgTreeStore(storage);
         var audit = new AuditTrail(storage, _time);
-        var tree = new OrgTreeService(store, audit, _time, NullLogger<OrgTreeService>.Instance);
+        var tree = new OrgTreeService(store, audit, _time,
+            new RegionUnits(store, audit, _time, NullLogger<RegionUnits>.Instance),
+            new NetworkUnits(store, audit, _time, NullLogger<NetworkUnits>.Instance),
+            new MicrostructureUnits(store, audit, _time, NullLogger<MicrostructureUnits>.Instance));
         var keys = new NetworkKeyService(new NetworkKeyStore(storage), store, audit, _time, NullLogger<NetworkKeyService>.Instance);
         return (tree, keys, store);
     }

@@ -8,7 +8,7 @@ namespace Microstructures.Core.Tests.Registrations;
 public sealed class RegistrationEmailsTests
 {
     private static readonly RegistrationTokens Tokens = new(Options.Create(new RegistrationOptions { SigningKey = "unit-test-signing-key-0123456789abcdef" }));
-    private static readonly RegistrationEmails Emails = new(Tokens, Options.Create(new PublicSiteOptions { PublicBaseUrl = "https://evenements.example.org/" }));
+    private static readonly RegistrationEmails Emails = new(new RegistrationLinks(Tokens, Options.Create(new PublicSiteOptions { PublicBaseUrl = "https://evenements.example.org/" })));
 
     private static readonly EventEntity NationalDay = new()
     {

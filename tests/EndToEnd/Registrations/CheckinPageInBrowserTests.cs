@@ -90,7 +90,7 @@ public sealed class CheckinPageInBrowserTests(Azurite azurite, Browser browser) 
         {
             firstName = "Noé", lastName = "Exemple", email = "noe@example.org", profession = "medecin-generaliste", organisation = "Cabinet Exemple", region = "Île-de-France",
         })).Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(RegistrationStatus.Confirmed, registered.GetProperty("status").GetString());
+        Assert.Equal(nameof(RegistrationStatus.Confirmed), registered.GetProperty("status").GetString());
         var link = await http.GetFromJsonAsync<JsonElement>($"api/manage/events/{eventId}/checkin-link");
         return (registered.GetProperty("registrationId").GetString()!, link.GetProperty("url").GetString()!);
     }

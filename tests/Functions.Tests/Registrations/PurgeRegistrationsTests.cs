@@ -40,7 +40,7 @@ public sealed class PurgeRegistrationsTests(Azurite azurite) : IClassFixture<Azu
         Assert.Equal(1, counts.Confirmed);
         Assert.Equal(1, counts.ConfirmedByRegion["Grand Est"]);
         // The link of the e-mails opens nothing any more (the manage page answers 404 for this).
-        var manage = await factory.Get<RegistrationService>().GetForManageAsync(eventId, seated.RegistrationId!, TokenOf(seated));
+        var manage = await factory.Get<RegistrationViews>().GetForManageAsync(eventId, seated.RegistrationId!, TokenOf(seated));
         Assert.Equal(ResultKind.NotFound, manage.Kind);
     }
 }

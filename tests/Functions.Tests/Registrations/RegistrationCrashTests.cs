@@ -39,7 +39,7 @@ public sealed class RegistrationCrashTests(Azurite azurite) : IClassFixture<Azur
         var service = crashing.Get<RegistrationService>();
         await Assert.ThrowsAsync<RequestFailedException>(() => service.RegisterAsync(eventId, Lou()));
 
-        var summary = (await factory.Get<RegistrationService>().GetSummaryAsync(eventId)).Value!;
+        var summary = (await factory.Get<EventCatalogue>().GetSummaryAsync(eventId)).Value!;
         Assert.Equal(2, summary.SeatsLeft);
         Assert.Empty(await RegistrationRowsAsync(factory, eventId));
     }
@@ -178,7 +178,7 @@ public sealed class RegistrationCrashTests(Azurite azurite) : IClassFixture<Azur
         Assert.Equal(30, byAddress.Count);
         Assert.Equal(30, outcomes.Count(o => o.Value!.Kind == RegistrationOutcomeKind.Created));
         Assert.Equal(20, outcomes.Count(o => o.Value!.Kind == RegistrationOutcomeKind.AlreadyRegistered));
-        var summary = (await factory.Get<RegistrationService>().GetSummaryAsync(eventId)).Value!;
+        var summary = (await factory.Get<EventCatalogue>().GetSummaryAsync(eventId)).Value!;
         Assert.Equal(0, summary.SeatsLeft);
         Assert.Equal(0, summary.Waitlisted);
         Assert.Equal(30, (await RegistrationRowsAsync(factory, eventId)).Count);
@@ -194,7 +194,7 @@ public sealed class RegistrationCrashTests(Azurite azurite) : IClassFixture<Azur
         Assert.True((await service.RegisterAsync(eventId, Lou("lea@example.org"))).IsSuccess);
 
         // Lou cancels from the answer page before the relay ran; Léa is promoted.
-        Assert.True((await service.CancelAsync(eventId, seated.RegistrationId!)).IsSuccess);
+        Assert.True((await factory.Get<RegistrationCancellation>().CancelAsync(eventId, seated.RegistrationId!)).IsSuccess);
 
         Assert.Equal(["registration-cancellation"], (await EmailsToAsync(factory, "lou@example.org")).Select(e => e.Message.Category));
         Assert.Equal(["registration-promotion"], (await EmailsToAsync(factory, "lea@example.org")).Select(e => e.Message.Category));

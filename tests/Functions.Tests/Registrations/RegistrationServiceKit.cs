@@ -19,7 +19,7 @@ internal static class RegistrationServiceKit
     public static async Task<string> CreateEventAsync(PlatformServices services, int capacity)
     {
         var eventId = "jnm-" + Guid.NewGuid().ToString("N")[..10];
-        var created = await services.Get<RegistrationService>().PutEventAsync(eventId, Event(capacity));
+        var created = await services.Get<EventCatalogue>().PutEventAsync(eventId, Event(capacity));
         Assert.True(created.IsSuccess, created.Detail);
         return eventId;
     }

@@ -1,34 +1,10 @@
 using System.Globalization;
-using System.Runtime.Serialization;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using Azure;
-using Azure.Data.Tables;
 using Microstructures.Core.Common;
 
 namespace Microstructures.Core.Registrations;
 
-// PUT /api/manage/events/{eventId}. Dates are text so a malformed one is named in the 400, not
-// lost in a JSON binding error; without an offset they are read as Paris time.
-public sealed record EventInput(
-    string? Title,
-    string? StartsAt,
-    string? EndsAt,
-    string? Venue,
-    string? Address,
-    int? Capacity,
-    string? RegistrationOpensAt,
-    string? RegistrationClosesAt,
-    string? ContactEmail,
-    IReadOnlyList<ExtraQuestion>? ExtraQuestions = null);
-
-// An organiser's own question on the form (e.g. "Atelier choisi l'après-midi"). Never for health
-// data: the accessibility-needs field is the one place for that, and it is purged first.
-public sealed record ExtraQuestion(string Id, string Label, bool Required = false);
-
-public sealed record ValidEvent(string Title, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Venue, string Address, int Capacity,
-    DateTimeOffset RegistrationOpensAt, DateTimeOffset RegistrationClosesAt, string ContactEmail, IReadOnlyList<ExtraQuestion> ExtraQuestions);
-
+// The rules of an event definition and the French messages naming each field.
 public static partial class EventRules
 {
     public static readonly TimeZoneInfo Paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
@@ -134,76 +110,5 @@ public static partial class EventRules
         return parsed.Kind == DateTimeKind.Unspecified
             ? new DateTimeOffset(parsed, Paris.GetUtcOffset(parsed))
             : DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
-    }
-}
-
-// The event row. It is also the seat counter: every registration, cancellation and promotion
-// rewrites it under its ETag in the same transaction as the rows it changes (see RegistrationStore).
-public sealed class EventEntity : ITableEntity
-{
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = RegistrationStore.EventRowKey;
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
-
-    public string EventId => PartitionKey;
-    public string Title { get; set; } = "";
-    public DateTimeOffset StartsAt { get; set; }
-    public DateTimeOffset EndsAt { get; set; }
-    public string Venue { get; set; } = "";
-    public string Address { get; set; } = "";
-    public int Capacity { get; set; }
-    public DateTimeOffset RegistrationOpensAt { get; set; }
-    public DateTimeOffset RegistrationClosesAt { get; set; }
-    public string ContactEmail { get; set; } = "";
-    public string? ExtraQuestionsJson { get; set; }
-
-    [IgnoreDataMember]
-    public IReadOnlyList<ExtraQuestion> ExtraQuestions =>
-        ExtraQuestionsJson is { Length: > 0 } json ? JsonSerializer.Deserialize<List<ExtraQuestion>>(json, JsonOptions) ?? [] : [];
-
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
-
-    // Counters, changed only together with the rows they count.
-    public int Confirmed { get; set; }
-    public int Waiting { get; set; }
-    public long NextWaitSequence { get; set; }
-    public int Cancelled { get; set; }
-
-    // Bumped to revoke every door volunteer's check-in link at once.
-    public int CheckinLinkVersion { get; set; } = 1;
-
-    // Set once the retention purge removed registrants' personal data.
-    public DateTimeOffset? PurgedAt { get; set; }
-
-    // What the purge keeps: the anonymous counts (RegistrationCounts as JSON).
-    public string? ArchivedCounts { get; set; }
-
-    public int SeatsLeft => Math.Max(0, Capacity - Confirmed);
-
-    public void Apply(ValidEvent input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        Title = input.Title;
-        StartsAt = input.StartsAt;
-        EndsAt = input.EndsAt;
-        Venue = input.Venue;
-        Address = input.Address;
-        Capacity = input.Capacity;
-        RegistrationOpensAt = input.RegistrationOpensAt;
-        RegistrationClosesAt = input.RegistrationClosesAt;
-        ContactEmail = input.ContactEmail;
-        ExtraQuestionsJson = input.ExtraQuestions.Count == 0 ? null : JsonSerializer.Serialize(input.ExtraQuestions, JsonOptions);
-    }
-}
-
-public sealed record EventSummary(string EventId, string Title, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Venue, string Address,
-    int Capacity, int SeatsLeft, int Waitlisted, DateTimeOffset RegistrationOpensAt, DateTimeOffset RegistrationClosesAt, string ContactEmail, string RegistrationState, IReadOnlyList<ExtraQuestion> ExtraQuestions)
-{
-    public static EventSummary From(EventEntity e, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(e);
-        var state = now < e.RegistrationOpensAt ? "notOpenYet" : now >= e.RegistrationClosesAt ? "closed" : e.SeatsLeft > 0 ? "open" : "waitlist";
-        return new(e.EventId, e.Title, e.StartsAt, e.EndsAt, e.Venue, e.Address, e.Capacity, e.SeatsLeft, e.Waiting, e.RegistrationOpensAt, e.RegistrationClosesAt, e.ContactEmail, state, e.ExtraQuestions);
     }
 }

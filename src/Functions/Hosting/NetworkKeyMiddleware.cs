@@ -1,27 +1,8 @@
 using Microsoft.Azure.Functions.Worker.Middleware;
-using Microstructures.Core.Audit;
 using Microstructures.Core.NetworkKeys;
 using Microstructures.Core.ReferenceData;
 
 namespace Microstructures.Functions.Hosting;
-
-// The verified caller of a [NetworkAccess] function, set by NetworkKeyMiddleware. Functions read it
-// with request.HttpContext.GetNetworkCaller(); on a function without the marker it is missing and the
-// call fails loudly instead of running open.
-public sealed record NetworkCaller(string NetworkId, string KeyId)
-{
-    public Actor Actor => Actor.NetworkKey(KeyId, NetworkId);
-}
-
-public static class NetworkCallerExtensions
-{
-    public static NetworkCaller GetNetworkCaller(this HttpContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        return context.Features.Get<NetworkCaller>()
-            ?? throw new InvalidOperationException("No verified network caller: mark this function [NetworkAccess].");
-    }
-}
 
 // "Which network is this, and may it touch this microstructure?" for every [NetworkAccess] function:
 // 401 without an active network key; then, from the route, 403 when {networkId} is another network or

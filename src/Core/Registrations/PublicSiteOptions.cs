@@ -1,13 +1,14 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Microstructures.Functions.Hosting;
+namespace Microstructures.Core.Registrations;
 
-public sealed class AppOptions : IValidatableObject
+// The App section, bound once for the whole app. Absolute links (e-mails, QR codes) are mostly built
+// outside any request (queue and timer functions), and behind the Functions host the request's own
+// host is 127.0.0.1: every absolute link comes from App__PublicBaseUrl, never from a request.
+public sealed class PublicSiteOptions : IValidatableObject
 {
     public const string SectionName = "App";
 
-    // Links in e-mails and QR codes are mostly built outside any request (queue and timer functions):
-    // every absolute link comes from this setting, never from a request's host.
     [Required]
     public string PublicBaseUrl { get; set; } = "";
 
@@ -20,13 +21,4 @@ public sealed class AppOptions : IValidatableObject
     }
 
     public Uri Link(string relativePath) => new(new Uri(PublicBaseUrl.TrimEnd('/') + "/"), relativePath.TrimStart('/'));
-}
-
-public sealed class AdminOptions
-{
-    public const string SectionName = "Admin";
-
-    // The CNRMS staff key, sent as "Authorization: Bearer <key>".
-    [Required, MinLength(16)]
-    public string ApiKey { get; set; } = "";
 }

@@ -1,0 +1,8 @@
+namespace Microstructures.Core.ReferenceData;
+
+public enum SaveOutcome
+{
+    Created,
+    Updated,
+    Unchanged,
+}
