@@ -6,29 +6,35 @@ public enum ResultKind
     Invalid,
     NotFound,
     Conflict,
+
+    // Refused by an abuse limit: RetryAfter says how long to wait.
+    TooManyRequests,
 }
 
 // What a use case answers; the Functions layer maps it to TypedResults and ProblemDetails in one place.
 public sealed class Result<T>
 {
-    private Result(ResultKind kind, T? value, IReadOnlyDictionary<string, string[]>? errors, string? detail)
+    private Result(ResultKind kind, T? value, IReadOnlyDictionary<string, string[]>? errors, string? detail, TimeSpan? retryAfter = null)
     {
         Kind = kind;
         Value = value;
         Errors = errors ?? new Dictionary<string, string[]>();
         Detail = detail;
+        RetryAfter = retryAfter;
     }
 
     public ResultKind Kind { get; }
     public T? Value { get; }
     public IReadOnlyDictionary<string, string[]> Errors { get; }
     public string? Detail { get; }
+    public TimeSpan? RetryAfter { get; }
     public bool IsSuccess => Kind == ResultKind.Success;
 
     public static Result<T> Success(T value) => new(ResultKind.Success, value, null, null);
     public static Result<T> Invalid(IReadOnlyDictionary<string, string[]> errors) => new(ResultKind.Invalid, default, errors, null);
     public static Result<T> NotFound(string detail) => new(ResultKind.NotFound, default, null, detail);
     public static Result<T> Conflict(string detail) => new(ResultKind.Conflict, default, null, detail);
+    public static Result<T> TooManyRequests(string detail, TimeSpan retryAfter) => new(ResultKind.TooManyRequests, default, null, detail, retryAfter);
 
     public static implicit operator Result<T>(ValidationErrors errors)
     {

@@ -12,6 +12,12 @@ public sealed class PublicSiteOptions : IValidatableObject
     [Required]
     public string PublicBaseUrl { get; set; } = "";
 
+    // The header holding the client's address when a CDN or a front door is put before the Functions
+    // host (e.g. X-Azure-ClientIP); empty (the default): the address the host's proxy gives the worker.
+    // Set it only when the app is reachable through that front alone: anyone else can write the header.
+    [MaxLength(100)]
+    public string? TrustedClientAddressHeader { get; set; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))

@@ -10,12 +10,13 @@ public sealed class RegistrationOptions
     [Required, MinLength(32)]
     public string SigningKey { get; set; } = "";
 
-    // Registration attempts accepted per client IP (first X-Forwarded-For hop) per minute. A whole
-    // network's team registering from one office must get through: 30 addresses a minute at least.
+    // Well-formed public registration attempts accepted per client address (an IPv6 client by its /64)
+    // per minute. Generous: a mobile network puts many people behind one address, and a whole network's
+    // team may register from one office in the opening rush.
     [Range(1, 100_000)]
-    public int MaxPerIpPerMinute { get; set; } = 60;
+    public int MaxPerIpPerMinute { get; set; } = 300;
 
-    // Registration attempts per e-mail address per hour (each duplicate re-sends the confirmation).
+    // Well-formed public registration attempts per e-mail address per hour.
     [Range(1, 1000)]
     public int MaxPerEmailPerHour { get; set; } = 5;
 

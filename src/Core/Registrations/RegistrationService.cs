@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Logging;
 using Microstructures.Core.Common;
 using Microstructures.Core.Email;
@@ -5,13 +6,15 @@ using Microstructures.Core.Email;
 namespace Microstructures.Core.Registrations;
 
 // A registration attempt, from the form, the API or the staff: validated against the event's cached
-// definition, committed by the event's committer (RegistrationCommitter: the rush path), and answered.
+// definition, counted against the abuse limits once it is well formed (public attempts only), committed
+// by the event's committer (RegistrationCommitter: the rush path), and answered.
 // An address registered already takes no second seat: its confirmation is sent again.
 public sealed class RegistrationService(
-    EventCatalogue catalogue, RegistrationCommitter committer, RegistrationStore store, RegistrationLinks links, EmailOutbox outbox, RegistrationEmails emails,
+    EventCatalogue catalogue, RegistrationCommitter committer, RegistrationRateLimiter limiter, RegistrationStore store, RegistrationLinks links, EmailOutbox outbox, RegistrationEmails emails,
     TimeProvider time, ILogger<RegistrationService> logger)
 {
-    public async Task<Result<RegistrationOutcome>> RegisterAsync(string eventId, RegistrationInput? input, RegistrationSource source = RegistrationSource.Public, CancellationToken cancellationToken = default)
+    // client: the caller's address as the platform knows it (never one the caller wrote), for the limit per address.
+    public async Task<Result<RegistrationOutcome>> RegisterAsync(string eventId, RegistrationInput? input, RegistrationSource source = RegistrationSource.Public, IPAddress? client = null, CancellationToken cancellationToken = default)
     {
         if (!string.IsNullOrEmpty(input?.Website))
         {
@@ -32,6 +35,12 @@ public sealed class RegistrationService(
         if (RegistrationWindow.Refusal(evt, source, now) is { } refused)
         {
             return refused;
+        }
+        if (source == RegistrationSource.Public && limiter.TryAcquire(client, validation.Value!.Email) is { Allowed: false } limited)
+        {
+            logger.LogWarning("Registration attempt for {EventId} rate-limited for {RetryAfter}", eventId, limited.RetryAfter);
+            return Result<RegistrationOutcome>.TooManyRequests(
+                $"Trop de tentatives d'inscription en peu de temps. Réessayez dans {FrenchDuration.Format(limited.RetryAfter)}.", limited.RetryAfter);
         }
 
         // The commit itself is not cancelled with this request: the other items of its batch depend on it.

@@ -13,6 +13,8 @@ public static class ResultHttpExtensions
             ResultKind.Success => onSuccess is null ? TypedResults.Ok(result.Value) : onSuccess(result.Value!),
             ResultKind.Invalid => Invalid(result.Errors),
             ResultKind.NotFound => TypedResults.Problem(title: "Introuvable", detail: result.Detail, statusCode: StatusCodes.Status404NotFound),
+            ResultKind.TooManyRequests => new RetryAfterResult(
+                TypedResults.Problem(title: "Trop de demandes", detail: result.Detail, statusCode: StatusCodes.Status429TooManyRequests), result.RetryAfter ?? TimeSpan.FromMinutes(1)),
             _ => TypedResults.Problem(title: "Action impossible", detail: result.Detail, statusCode: StatusCodes.Status409Conflict),
         };
     }

@@ -1,10 +1,11 @@
+using Microsoft.Extensions.Options;
 using Microstructures.Core.Registrations;
 using Microstructures.Functions.Hosting;
 
 namespace Microstructures.Functions.Registrations;
 
 // JSON or form: 201 confirmed, 202 waitlisted, 400 per field, 409 closed or not open, 429 rate-limited.
-public sealed class RegisterHttp(RegistrationRateLimiter limiter, RegistrationService service)
+public sealed class RegisterHttp(RegistrationService service, IOptions<PublicSiteOptions> site)
 {
     [Function("Register")]
     [PublicAccess]
@@ -13,10 +14,6 @@ public sealed class RegisterHttp(RegistrationRateLimiter limiter, RegistrationSe
         string eventId, CancellationToken cancellationToken)
     {
         var form = await RegistrationForm.ReadAsync(request, cancellationToken);
-        if (!limiter.TryAcquire(RegistrationHttp.ClientIp(request), form.Input.Email))
-        {
-            return RegistrationHttp.TooManyRequests();
-        }
-        return (await service.RegisterAsync(eventId, form.Input, cancellationToken: cancellationToken)).ToHttp(RegistrationHttp.RegistrationAnswer);
+        return (await service.RegisterAsync(eventId, form.Input, RegistrationSource.Public, request.ClientAddress(site.Value), cancellationToken)).ToHttp(RegistrationHttp.RegistrationAnswer);
     }
 }

@@ -1,10 +1,11 @@
+using Microsoft.Extensions.Options;
 using Microstructures.Core.Registrations;
 using Microstructures.Functions.Hosting;
 
 namespace Microstructures.Functions.Registrations;
 
 // The public registration form: GET shows it, POST (the form itself, without JavaScript) registers.
-public sealed class RegisterPageHttp(RegistrationRateLimiter limiter, RegistrationService service, EventCatalogue catalogue, RegistrationViews views)
+public sealed class RegisterPageHttp(RegistrationService service, EventCatalogue catalogue, RegistrationViews views, IOptions<PublicSiteOptions> site)
 {
     [Function("RegisterPage")]
     [PublicAccess]
@@ -15,6 +16,6 @@ public sealed class RegisterPageHttp(RegistrationRateLimiter limiter, Registrati
         ArgumentNullException.ThrowIfNull(request);
         return HttpMethods.IsGet(request.Method)
             ? await RegistrationPages.ShowFormAsync(eventId, catalogue, cancellationToken)
-            : await RegistrationPages.SubmitFormAsync(eventId, await RegistrationForm.ReadAsync(request, cancellationToken), RegistrationHttp.ClientIp(request), limiter, service, catalogue, views, cancellationToken);
+            : await RegistrationPages.SubmitFormAsync(eventId, await RegistrationForm.ReadAsync(request, cancellationToken), request.ClientAddress(site.Value), service, catalogue, views, cancellationToken);
     }
 }

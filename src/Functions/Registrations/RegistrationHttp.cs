@@ -4,20 +4,6 @@ namespace Microstructures.Functions.Registrations;
 
 public static class RegistrationHttp
 {
-    // The caller's address as the platform knows it: the host's proxy replaces X-Forwarded-For with
-    // its peer's address and the worker's forwarded-headers middleware turns it into RemoteIpAddress.
-    // Never a header the caller writes.
-    public static string? ClientIp(HttpRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        return request.HttpContext.Connection.RemoteIpAddress?.ToString();
-    }
-
-    public static IResult TooManyRequests() => TypedResults.Problem(
-        title: "Trop de demandes",
-        detail: "Trop de tentatives d'inscription en peu de temps. Patientez quelques minutes puis réessayez.",
-        statusCode: StatusCodes.Status429TooManyRequests);
-
     public static IResult RegistrationAnswer(RegistrationOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(outcome);

@@ -17,16 +17,11 @@ public static class RegistrationPages
         return summary.IsSuccess ? Form(summary.Value!, new RegistrationInput(), null) : NotFoundPage();
     }
 
-    internal static async Task<IResult> SubmitFormAsync(string eventId, RegistrationForm form, string? clientIp, RegistrationRateLimiter limiter, RegistrationService service, EventCatalogue catalogue, RegistrationViews views, CancellationToken cancellationToken)
+    internal static async Task<IResult> SubmitFormAsync(string eventId, RegistrationForm form, System.Net.IPAddress? client, RegistrationService service, EventCatalogue catalogue, RegistrationViews views, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(form);
-        ArgumentNullException.ThrowIfNull(limiter);
         ArgumentNullException.ThrowIfNull(service);
-        if (!limiter.TryAcquire(clientIp, form.Input.Email))
-        {
-            return Public("Trop de demandes", "<p class=\"notice danger\">Trop de tentatives d'inscription en peu de temps. Patientez quelques minutes puis réessayez.</p>", StatusCodes.Status429TooManyRequests);
-        }
-        var result = await service.RegisterAsync(eventId, form.Input, cancellationToken: cancellationToken);
+        var result = await service.RegisterAsync(eventId, form.Input, RegistrationSource.Public, client, cancellationToken);
         return result.Kind switch
         {
             ResultKind.Success when result.Value!.ManageUrl is { } url => await RegisteredPageAsync(eventId, result.Value, new Uri(url), views, cancellationToken),
@@ -35,6 +30,7 @@ public static class RegistrationPages
             ResultKind.Success => Public("Merci", "<p class=\"notice ok\">Votre demande a bien été reçue.</p>"),
             ResultKind.Invalid => (await catalogue.GetSummaryAsync(eventId, cancellationToken)) is { IsSuccess: true } s ? Form(s.Value!, form.Input, result.Errors) : NotFoundPage(),
             ResultKind.NotFound => NotFoundPage(),
+            ResultKind.TooManyRequests => new Hosting.RetryAfterResult(Public("Trop de demandes", $"<p class=\"notice danger\">{Encode(result.Detail)}</p>", StatusCodes.Status429TooManyRequests), result.RetryAfter!.Value),
             _ => Public("Inscriptions fermées", $"<p class=\"notice danger\">{Encode(result.Detail)}</p>", StatusCodes.Status409Conflict),
         };
     }

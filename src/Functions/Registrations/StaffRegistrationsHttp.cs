@@ -22,7 +22,7 @@ public sealed class StaffRegistrationsHttp(RegistrationService service, StaffReg
             return (await reports.ListAsync(eventId, request.QueryValue("q"), cancellationToken)).ToHttp(rows => TypedResults.Ok(rows));
         }
         var form = await RegistrationForm.ReadAsync(request, cancellationToken);
-        return (await service.RegisterAsync(eventId, form.Input, RegistrationSource.Staff, cancellationToken)).ToHttp(RegistrationHttp.RegistrationAnswer);
+        return (await service.RegisterAsync(eventId, form.Input, RegistrationSource.Staff, cancellationToken: cancellationToken)).ToHttp(RegistrationHttp.RegistrationAnswer);
     }
 
     [Function("StaffEditRegistration")]

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using static Microstructures.Functions.Tests.Registrations.RegistrationTestKit;
 
 namespace Microstructures.Functions.Tests.Registrations;
@@ -25,6 +26,51 @@ public sealed class RegistrationRateLimitTests(RegistrationRateLimitTests.Strict
         }
 
         Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.TooManyRequests], statuses);
+    }
+
+    // Malformed attempts are refused before they count: five bad requests naming someone's address
+    // (a missing profession, a made-up region) leave that person's budget whole.
+    [Fact]
+    public async Task BadAttemptsNamingSomeonesAddressNeverLockThemOut()
+    {
+        var eventId = await CreateEventAsync(app, capacity: 5);
+        using var client = app.CreateClient();
+        var victim = Mail("victime");
+
+        for (var i = 0; i < 5; i++)
+        {
+            var bad = await client.PostAsJsonAsync($"/api/events/{eventId}/registrations", new { firstName = "X", lastName = "Y", email = victim, profession = "astronaute", organisation = "Z", region = "Atlantide" });
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        }
+        var form = await client.PostAsync($"/api/events/{eventId}/register", new FormUrlEncodedContent(new Dictionary<string, string> { ["email"] = victim, ["firstName"] = "X" }));
+        Assert.Equal(HttpStatusCode.BadRequest, form.StatusCode);
+
+        Assert.Equal(HttpStatusCode.Created, (await RegisterAsync(client, eventId, Person(victim))).Status);
+    }
+
+    // The answer says how long to wait, and it is the limiter's own figure: two attempts an hour, one
+    // more every 30 minutes.
+    [Fact]
+    public async Task TheRefusalSaysTheTrueWaitOnTheApiAndOnThePage()
+    {
+        var eventId = await CreateEventAsync(app, capacity: 5);
+        using var client = app.CreateClient();
+        var address = Mail("pressee");
+        await RegisterAsync(client, eventId, Person(address));
+        await RegisterAsync(client, eventId, Person(address));
+
+        var api = await client.PostAsJsonAsync($"/api/events/{eventId}/registrations", Person(address));
+        var page = await client.PostAsync($"/api/events/{eventId}/register", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["firstName"] = "Camille", ["lastName"] = "Exemple", ["email"] = address, ["profession"] = "patient", ["organisation"] = "Association Exemple", ["region"] = "Normandie",
+        }));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, api.StatusCode);
+        Assert.InRange(api.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(30));
+        Assert.Contains("Réessayez dans 30 minutes", await api.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.TooManyRequests, page.StatusCode);
+        Assert.NotNull(page.Headers.RetryAfter);
+        Assert.Contains("Réessayez dans 30 minutes", WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync()), StringComparison.Ordinal);
     }
 }
 
@@ -56,5 +102,36 @@ public sealed class RegistrationAddressLimitTests(RegistrationAddressLimitTests.
         }
 
         Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.TooManyRequests], statuses);
+    }
+}
+
+// With a CDN in front (and the app reachable through it alone), the deployment names the header that
+// carries the client's address; each client then has its own budget.
+public sealed class RegistrationTrustedHeaderTests(RegistrationTrustedHeaderTests.BehindAFrontDoorHost app) : IClassFixture<RegistrationTrustedHeaderTests.BehindAFrontDoorHost>
+{
+    public sealed class BehindAFrontDoorHost : FunctionsHost
+    {
+        protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
+        {
+            ["Registrations__MaxPerIpPerMinute"] = "2",
+            ["App__TrustedClientAddressHeader"] = "X-Azure-ClientIP",
+        };
+    }
+
+    [Fact]
+    public async Task TheTrustedHeaderNamesTheClient()
+    {
+        var eventId = await CreateEventAsync(app, capacity: 10);
+        using var client = app.CreateClient();
+
+        var statuses = new List<HttpStatusCode>();
+        foreach (var (front, i) in new[] { "198.51.100.1", "198.51.100.1", "198.51.100.2", "198.51.100.1" }.Select((a, i) => (a, i)))
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/events/{eventId}/registrations") { Content = JsonContent.Create(Person(Mail($"cdn{i}"))) };
+            request.Headers.Add("X-Azure-ClientIP", front);
+            statuses.Add((await client.SendAsync(request)).StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.TooManyRequests], statuses);
     }
 }
