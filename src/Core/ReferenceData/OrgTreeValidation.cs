@@ -76,9 +76,9 @@ public static class OrgTreeValidation
             errors.Add("contactEmails", $"« {bad} » n'est pas une adresse e-mail valide (par exemple accueil@example.org).");
         }
         string? openedOn = null;
-        if (!OrgDates.TryParse(input.OpenedOn, out var opened))
+        if (!OrgDates.TryParse(input.OpenedOn, out var opened) || !PlatformDates.IsInRange(opened))
         {
-            errors.Add("openedOn", "Indiquez la date d'ouverture au format AAAA-MM-JJ, par exemple 2021-01-15.");
+            errors.Add("openedOn", $"Indiquez la date d'ouverture au format AAAA-MM-JJ, {PlatformDates.RangeText}, par exemple 2021-01-15.");
         }
         else
         {
@@ -111,9 +111,9 @@ public static class OrgTreeValidation
     {
         var errors = new ValidationErrors();
         var date = OrgDates.Today(time);
-        if (!string.IsNullOrWhiteSpace(input?.ClosedOn) && !OrgDates.TryParse(input.ClosedOn, out date))
+        if (!string.IsNullOrWhiteSpace(input?.ClosedOn) && (!OrgDates.TryParse(input.ClosedOn, out date) || !PlatformDates.IsInRange(date)))
         {
-            errors.Add("closedOn", "Indiquez la date de fermeture au format AAAA-MM-JJ, par exemple 2024-12-31.");
+            errors.Add("closedOn", $"Indiquez la date de fermeture au format AAAA-MM-JJ, {PlatformDates.RangeText}, par exemple 2024-12-31.");
             return (null, errors);
         }
         if (OrgDates.TryParse(openedOrMin, out var opened) && date < opened)

@@ -102,9 +102,16 @@ public static partial class EventRules
     private static DateTimeOffset? Date(ValidationErrors errors, string field, string? value, string what)
     {
         var text = value?.Trim();
-        if (string.IsNullOrEmpty(text) || !DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed))
+        if (string.IsNullOrEmpty(text) || !DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed)
+            || (parsed.Kind != DateTimeKind.Unspecified && !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out _)))
         {
             errors.Add(field, $"Indiquez {what} au format 2023-11-28T09:15 (heure de Paris) ou avec décalage (2023-11-28T09:15:00+01:00).");
+            return null;
+        }
+        // Checked before any offset is applied: near year 1 or 9999 the arithmetic itself overflows.
+        if (!PlatformDates.IsInRange(parsed))
+        {
+            errors.Add(field, $"Indiquez {what} {PlatformDates.RangeText}.");
             return null;
         }
         return parsed.Kind == DateTimeKind.Unspecified

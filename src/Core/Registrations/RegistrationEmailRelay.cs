@@ -104,7 +104,9 @@ public sealed class RegistrationEmailRelay(
         var total = 0;
         foreach (var evt in await store.ListEventsAsync(cancellationToken))
         {
-            if (evt.PurgedAt is not null || (now > evt.RegistrationClosesAt.AddDays(2) && now > evt.EndsAt))
+            // Subtracted, not added: a closing date far in the future (an event saved before dates were
+            // range-checked) must not overflow and fail the sweep of every event.
+            if (evt.PurgedAt is not null || (now - evt.RegistrationClosesAt > TimeSpan.FromDays(2) && now > evt.EndsAt))
             {
                 continue;
             }

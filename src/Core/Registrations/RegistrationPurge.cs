@@ -38,7 +38,7 @@ public sealed class RegistrationPurge(RegistrationStore store, IOptions<Registra
                 await store.SubmitAsync(evt.EventId, batch.Select(r => new TableTransactionAction(TableTransactionActionType.UpdateReplace, r, r.ETag)).ToList(), cancellationToken);
                 needs += batch.Length;
             }
-            if (now < evt.EndsAt.AddDays(options.Value.RetentionDays))
+            if (now - evt.EndsAt < TimeSpan.FromDays(options.Value.RetentionDays))
             {
                 continue;
             }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -67,11 +68,57 @@ internal static partial class BindingData
             JsonValueKind.True => String(bool.TrueString),
             JsonValueKind.False => String(bool.FalseString),
             JsonValueKind.Number => String(NumberText(element.GetRawText())),
-            JsonValueKind.String => String(TryNewtonsoftDate(element.GetString()!, out var date)
+            JsonValueKind.String => String(TryNewtonsoftDate(StringValue(element), out var date)
                 ? date.ToString("MM/dd/yyyy HH:mm:ss", CultureInfo.InvariantCulture)
-                : element.GetString()!),
+                : StringValue(element)),
             _ => null,
         };
+    }
+
+    // Newtonsoft keeps an escaped lone surrogate ("\uD800") in the string, which the gRPC message then
+    // carries as U+FFFD; System.Text.Json refuses to read it (and the request would fail here, not there).
+    private static string StringValue(JsonElement element)
+    {
+        try
+        {
+            return element.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            return UnescapeLeniently(element.GetRawText());
+        }
+    }
+
+    // A JSON string literal (quotes included) read the way Newtonsoft reads it: every escape decoded,
+    // surrogates kept as they are, paired or not.
+    private static string UnescapeLeniently(string literal)
+    {
+        var text = new StringBuilder(literal.Length);
+        for (var i = 1; i < literal.Length - 1; i++)
+        {
+            var c = literal[i];
+            if (c != '\\')
+            {
+                text.Append(c);
+                continue;
+            }
+            c = literal[++i];
+            text.Append(c switch
+            {
+                'b' => '\b',
+                'f' => '\f',
+                'n' => '\n',
+                'r' => '\r',
+                't' => '\t',
+                'u' => (char)int.Parse(literal.AsSpan(i + 1, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture),
+                _ => c,
+            });
+            if (c == 'u')
+            {
+                i += 4;
+            }
+        }
+        return text.ToString();
     }
 
     // Newtonsoft reads an integer as Int64 (BigInteger beyond it), anything else as a double.

@@ -9,6 +9,9 @@ namespace Microstructures.Functions.Email;
 // sending outcome the app did not record.
 public sealed class EmailEventsHttp(IOptions<SendGridOptions> options, EmailEventReconciler reconciler)
 {
+    // SendGrid posts events in batches well under this.
+    public const int MaxBytes = 4 * 1024 * 1024;
+
     [Function("EmailEvents")]
     [PublicAccess]
     public async Task<IResult> RunAsync(
@@ -19,8 +22,7 @@ public sealed class EmailEventsHttp(IOptions<SendGridOptions> options, EmailEven
         {
             return TypedResults.Problem(title: "Webhook not configured", detail: "Set SendGrid__WebhookPublicKey to accept provider events.", statusCode: StatusCodes.Status404NotFound);
         }
-        using var reader = new StreamReader(request.Body, Encoding.UTF8);
-        var body = await reader.ReadToEndAsync(cancellationToken);
+        var body = await request.ReadUtf8TextAsync(MaxBytes, "Le corps de la requête", cancellationToken);
         if (!EmailEventReconciler.VerifySignature(publicKey,
                 request.Headers["X-Twilio-Email-Event-Webhook-Timestamp"].FirstOrDefault(), body,
                 request.Headers["X-Twilio-Email-Event-Webhook-Signature"].FirstOrDefault()))

@@ -32,7 +32,7 @@ public sealed partial class HttpErrorMiddleware(ILogger<HttpErrorMiddleware> log
             }
             await ExecuteBufferedAsync(result, http);
         }
-        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested || context.CancellationToken.IsCancellationRequested)
         {
             // The caller has gone: there is no one left to answer.
         }
@@ -69,9 +69,15 @@ public sealed partial class HttpErrorMiddleware(ILogger<HttpErrorMiddleware> log
         var (status, title, detail) = exception switch
         {
             BadHttpRequestException bad => (bad.StatusCode, "Requête invalide", bad.Message),
+            _ when StorageOutage.Explains(exception) => (StatusCodes.Status503ServiceUnavailable, "Service momentanément indisponible",
+                "Le stockage de la plateforme ne répond pas. Rien n'a été perdu : réessayez dans une minute."),
             _ => (StatusCodes.Status500InternalServerError, "Erreur interne", "Une erreur inattendue s'est produite. Réessayez plus tard."),
         };
-        if (status >= 500)
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            LogUnavailable(exception, function, http.Request.Path);
+        }
+        else if (status >= 500)
         {
             LogFailed(exception, function, http.Request.Path);
         }
@@ -83,6 +89,10 @@ public sealed partial class HttpErrorMiddleware(ILogger<HttpErrorMiddleware> log
         var answer = WantsPage(http.Request)
             ? PageLayout.Public(title, $"<p class=\"notice danger\">{PageLayout.Encode(detail)}</p>", status)
             : TypedResults.Problem(title: title, detail: detail, statusCode: status);
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            answer = new RetryAfterResult(answer, StorageOutage.RetryAfter);
+        }
         await ExecuteBufferedAsync(answer, http);
     }
 
@@ -92,6 +102,9 @@ public sealed partial class HttpErrorMiddleware(ILogger<HttpErrorMiddleware> log
 
     [LoggerMessage(LogLevel.Error, "Function {Function} failed on {Path}")]
     private partial void LogFailed(Exception exception, string function, string path);
+
+    [LoggerMessage(LogLevel.Error, "Function {Function} could not reach storage on {Path}")]
+    private partial void LogUnavailable(Exception exception, string function, string path);
 
     [LoggerMessage(LogLevel.Warning, "Function {Function} rejected {Path}: {Reason}")]
     private partial void LogRejected(string function, string path, string reason);

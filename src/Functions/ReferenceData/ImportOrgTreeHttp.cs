@@ -1,4 +1,3 @@
-using System.Text;
 using Microstructures.Core.Audit;
 using Microstructures.Core.ReferenceData;
 using Microstructures.Functions.Hosting;
@@ -22,8 +21,7 @@ public sealed class ImportOrgTreeHttp(OrgTreeImport import)
         {
             return ResultHttpExtensions.Invalid("file", "Le fichier dépasse 4 Mo : découpez-le.");
         }
-        using var reader = new StreamReader(request.Body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        var csv = await reader.ReadToEndAsync(cancellationToken);
+        var csv = await request.ReadUtf8TextAsync(MaxImportBytes, "Le fichier", cancellationToken);
         return (await import.ImportAsync(csv, Actor.Staff, cancellationToken)).ToHttp();
     }
 }

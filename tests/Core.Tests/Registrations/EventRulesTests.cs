@@ -34,4 +34,36 @@ public sealed class EventRulesTests
 
         Assert.Equal(["registrationClosesAt"], result.Errors.Keys);
     }
+
+    // Table Storage refuses dates before 1601 and date arithmetic overflows near year 9999: a date
+    // outside the platform's range is a field error, never an exception.
+    [Theory]
+    [InlineData("0001-01-01T00:00")]
+    [InlineData("1600-06-01T09:00")]
+    [InlineData("1989-12-31T23:59")]
+    [InlineData("0001-01-01T00:00:00+14:00")]
+    [InlineData("9999-12-31T23:59:59-14:00")]
+    public void ADateBeforeTheRangeIsNamed(string startsAt)
+    {
+        var result = EventRules.Validate("jnm-2023", NationalDay() with { StartsAt = startsAt });
+
+        Assert.Equal(["startsAt"], result.Errors.Keys);
+    }
+
+    [Theory]
+    [InlineData("2101-01-01T00:00")]
+    [InlineData("9999-12-31T23:59")]
+    public void ADateAfterTheRangeIsNamed(string endsAt)
+    {
+        var result = EventRules.Validate("jnm-2023", NationalDay() with { EndsAt = endsAt });
+
+        Assert.Equal(["endsAt"], result.Errors.Keys);
+    }
+
+    [Fact]
+    public void TheBoundsOfTheRangeAreAccepted()
+    {
+        Assert.True(EventRules.Validate("jnm-2023", NationalDay() with { StartsAt = "1990-01-01T00:00" }).IsSuccess);
+        Assert.True(EventRules.Validate("jnm-2023", NationalDay() with { EndsAt = "2100-12-31T23:59" }).IsSuccess);
+    }
 }

@@ -169,6 +169,18 @@ public sealed class ContractVectorTests
         Assert.Equal(expected, metadata["value"].String);
     }
 
+    // The host reads a body with Newtonsoft, which keeps a lone surrogate; its gRPC message then carries
+    // U+FFFD. A JSON body with one must reach the worker, not fail in the host.
+    [Fact]
+    public void AJsonPropertyWithALoneSurrogateIsReadAsNewtonsoftReadsIt()
+    {
+        var metadata = BindingData.NewMap();
+        BindingData.ApplyJsonProperties("""{"value":"a\uD800b\n\u00e9\"","dated":"\uDC00"}""", metadata);
+
+        Assert.Equal("a\uD800b\n\u00e9\"", metadata["value"].String);
+        Assert.Equal("\uDC00", metadata["dated"].String);
+    }
+
     [Fact]
     public void JsonPropertiesSkipNullsAndArraysSendObjectsAsJsonAndReplaceKeysCaseInsensitively()
     {

@@ -50,6 +50,23 @@ public sealed class EventManagementTests(FunctionsHost app) : IClassFixture<Func
         Assert.Equal(HttpStatusCode.NotFound, (await staff.GetAsync("/api/manage/events/jnm-invalide")).StatusCode);
     }
 
+    // Year 1 overflowed into a 500; 9999 was saved and then broke every e-mail sweep.
+    [Fact]
+    public async Task DatesBeyondTheDocumentedRangeAreA400NamingTheField()
+    {
+        using var staff = app.CreateStaffClient();
+        var definition = Event(10);
+        definition["startsAt"] = "0001-01-01T00:00";
+        definition["registrationClosesAt"] = "9999-12-31T23:00";
+
+        var response = await staff.PutAsJsonAsync("/api/manage/events/jnm-dates-hors-bornes", definition);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Contains("1990", errors.GetProperty("startsAt")[0].GetString(), StringComparison.Ordinal);
+        Assert.True(errors.TryGetProperty("registrationClosesAt", out _));
+    }
+
     [Fact]
     public async Task CapacityCannotDropBelowTheConfirmedCountButRaisingItPromotesTheWaitlist()
     {

@@ -124,6 +124,27 @@ public sealed class RegistrationCrashTests(Azurite azurite) : IClassFixture<Azur
         Assert.Equal("registration-waitlist", Assert.Single(await EmailsToAsync(factory, "lea@example.org")).Message.Category);
     }
 
+    // An event saved before dates were range-checked, its window ending in year 9999: the sweep goes on
+    // for the other events instead of failing on it, every run.
+    [Fact]
+    public async Task AnEventWhoseWindowEndsInYear9999DoesNotStopTheSweep()
+    {
+        await using var factory = PlatformServices.Create(azurite);
+        var eventId = await CreateEventAsync(factory, capacity: 1);
+        Assert.True((await factory.Get<RegistrationService>().RegisterAsync(eventId, Lou())).IsSuccess);
+        await (await factory.Get<StorageInitializer>().QueueAsync(RegistrationEmailRelay.QueueName)).ClearMessagesAsync();
+        var store = factory.Get<RegistrationStore>();
+        var forever = (await store.GetEventAsync(eventId))!;
+        forever.PartitionKey = "jnm-sans-fin";
+        forever.ETag = default;
+        forever.RegistrationClosesAt = forever.EndsAt = DateTimeOffset.MaxValue.AddDays(-1);
+        await (await store.TableAsync()).AddEntityAsync(forever);
+        await store.IndexEventAsync("jnm-sans-fin");
+        factory.Time.Advance(TimeSpan.FromMinutes(11));
+
+        Assert.Equal(1, await factory.Get<RegistrationEmailRelay>().SweepAsync());
+    }
+
     [Fact]
     public async Task RelayingTheSameBatchTwiceRecordsEachEmailOnce()
     {
