@@ -7,7 +7,7 @@ public static class EmailAddresses
     // A plain address (no display name), with a dotted domain, at most 254 characters.
     public static bool IsValid(string? value)
     {
-        if (string.IsNullOrWhiteSpace(value) || value.Length > 254 || value.Trim() != value)
+        if (string.IsNullOrWhiteSpace(value) || value.Length > 254 || value.Trim() != value || !TextFields.IsSingleLine(value))
         {
             return false;
         }

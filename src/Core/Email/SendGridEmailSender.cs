@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microstructures.Core.Common;
 using SendGrid;
 using SendGrid.Helpers.Mail;
 
@@ -63,15 +64,15 @@ public sealed partial class SendGridEmailSender(ISendGridClient client, IOptions
         }
         var mail = new SendGridMessage
         {
-            From = new EmailAddress(options.FromAddress, options.FromName),
-            Subject = batch.Subject,
+            From = new EmailAddress(options.FromAddress, OneLine(options.FromName)),
+            Subject = OneLine(batch.Subject),
             HtmlContent = batch.Html,
             PlainTextContent = batch.Text,
             Personalizations = batch.Recipients.Select(r => new Personalization
             {
                 Tos = [new EmailAddress(r.To)],
                 Substitutions = r.Substitutions.Count == 0 ? null : new Dictionary<string, string>(r.Substitutions),
-                Headers = r.Headers.Count == 0 ? null : new Dictionary<string, string>(r.Headers),
+                Headers = r.Headers.Count == 0 ? null : OneLine(r.Headers),
                 CustomArgs = r.CustomArgs.Count == 0 ? null : new Dictionary<string, string>(r.CustomArgs),
             }).ToList(),
         };
@@ -81,7 +82,7 @@ public sealed partial class SendGridEmailSender(ISendGridClient client, IOptions
         mail.AddCategory(batch.Category);
         if (batch.Headers.Count > 0)
         {
-            mail.AddGlobalHeaders(new Dictionary<string, string>(batch.Headers));
+            mail.AddGlobalHeaders(OneLine(batch.Headers));
         }
         if (batch.CustomArgs.Count > 0)
         {
@@ -94,12 +95,12 @@ public sealed partial class SendGridEmailSender(ISendGridClient client, IOptions
     {
         var mail = new SendGridMessage
         {
-            From = new EmailAddress(options.FromAddress, options.FromName),
-            Subject = message.Subject,
+            From = new EmailAddress(options.FromAddress, OneLine(options.FromName)),
+            Subject = OneLine(message.Subject),
             HtmlContent = message.Html,
             PlainTextContent = message.Text,
         };
-        mail.AddTo(new EmailAddress(message.To, message.ToName));
+        mail.AddTo(new EmailAddress(message.To, message.ToName is null ? null : OneLine(message.ToName)));
         if (message.ReplyTo is { Length: > 0 } replyTo)
         {
             mail.SetReplyTo(new EmailAddress(replyTo));
@@ -112,7 +113,7 @@ public sealed partial class SendGridEmailSender(ISendGridClient client, IOptions
         mail.AddCategory(message.Category);
         foreach (var (name, value) in message.Headers)
         {
-            mail.AddHeader(name, value);
+            mail.AddHeader(name, OneLine(value));
         }
         foreach (var attachment in message.Attachments)
         {
@@ -127,6 +128,12 @@ public sealed partial class SendGridEmailSender(ISendGridClient client, IOptions
         }
         return mail;
     }
+
+    // Whatever a subject, a name or a header value was built from, it reaches the provider on one line.
+    private static string OneLine(string text) => TextFields.OneLine(text);
+
+    private static Dictionary<string, string> OneLine(IReadOnlyDictionary<string, string> headers) =>
+        headers.ToDictionary(h => h.Key, h => OneLine(h.Value), StringComparer.Ordinal);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Network failure sending e-mail {EmailId}")]
     private static partial void LogNetworkFailure(ILogger logger, Exception exception, string emailId);

@@ -39,6 +39,11 @@ public sealed partial class NetworkKeyService(NetworkKeyStore store, OrgTreeStor
         {
             return new ValidationErrors().Add("label", $"Le libellé ne doit pas dépasser {MaxLabelLength} caractères.");
         }
+        var labelErrors = new ValidationErrors();
+        if (!TextFields.CheckSingleLine(labelErrors, "label", label, "le libellé"))
+        {
+            return labelErrors;
+        }
         switch (await tree.GetNetworkAsync(networkId, cancellationToken))
         {
             case null:

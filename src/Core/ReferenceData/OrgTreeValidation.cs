@@ -137,7 +137,7 @@ public static class OrgTreeValidation
             errors.Add(field, $"{Capitalize(what)} ne doit pas dépasser {MaxNameLength} caractères.");
             return null;
         }
-        return text;
+        return TextFields.CheckSingleLine(errors, field, text, what) ? text : null;
     }
 
     private static string? Reference(string? value, string field, string what, ValidationErrors errors)

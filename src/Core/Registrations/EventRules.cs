@@ -71,6 +71,10 @@ public static partial class EventRules
             {
                 errors.Add($"extraQuestions[{i}].label", "Intitulé de la question : obligatoire, 200 caractères au plus.");
             }
+            else
+            {
+                TextFields.CheckSingleLine(errors, $"extraQuestions[{i}].label", q.Label.Trim(), "l'intitulé de la question");
+            }
         }
         if (!errors.IsEmpty)
         {
@@ -96,7 +100,7 @@ public static partial class EventRules
             errors.Add(field, $"{char.ToUpperInvariant(what[0])}{what[1..]} ne doit pas dépasser {max} caractères.");
             return null;
         }
-        return text;
+        return TextFields.CheckSingleLine(errors, field, text, what) ? text : null;
     }
 
     private static DateTimeOffset? Date(ValidationErrors errors, string field, string? value, string what)

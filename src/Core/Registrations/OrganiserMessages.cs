@@ -20,15 +20,23 @@ public sealed class OrganiserMessages(RegistrationStore store, RegistrationEmail
     {
         var errors = new ValidationErrors();
         var subject = input?.Subject?.Trim();
-        var body = input?.Body?.Trim();
+        var body = input?.Body is null ? null : TextFields.NormalizeLineBreaks(input.Body).Trim();
         var audience = input?.Audience ?? "confirmed";
         if (string.IsNullOrEmpty(subject) || subject.Length > 150)
         {
             errors.Add("subject", "Indiquez un objet de 150 caractères au plus.");
         }
+        else
+        {
+            TextFields.CheckSingleLine(errors, "subject", subject, "l'objet");
+        }
         if (string.IsNullOrEmpty(body) || body.Length > 5000)
         {
             errors.Add("body", "Indiquez le message (5 000 caractères au plus).");
+        }
+        else
+        {
+            TextFields.CheckMultiLine(errors, "body", body, "le message");
         }
         if (audience is not ("confirmed" or "all"))
         {

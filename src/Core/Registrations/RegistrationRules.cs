@@ -33,14 +33,22 @@ public static class RegistrationRules
         {
             errors.Add("organisation", "Le nom de la structure ne doit pas dépasser 200 caractères.");
         }
+        else
+        {
+            TextFields.CheckSingleLine(errors, "organisation", organisation, "le nom de la structure");
+        }
         if (!Regions.IsKnown(input.Region))
         {
             errors.Add("region", "Choisissez votre région dans la liste.");
         }
-        var needs = input.AccessibilityNeeds?.Trim();
+        var needs = input.AccessibilityNeeds is null ? null : TextFields.NormalizeLineBreaks(input.AccessibilityNeeds).Trim();
         if (needs is { Length: > 1000 })
         {
             errors.Add("accessibilityNeeds", "Décrivez vos besoins d'accessibilité en 1 000 caractères au plus.");
+        }
+        else
+        {
+            TextFields.CheckMultiLine(errors, "accessibilityNeeds", needs, "vos besoins d'accessibilité");
         }
         var answers = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var question in questions ?? [])
@@ -54,7 +62,7 @@ public static class RegistrationRules
             {
                 errors.Add(AnswerField(question.Id), "Répondez en 1 000 caractères au plus.");
             }
-            else if (!string.IsNullOrEmpty(answer))
+            else if (!string.IsNullOrEmpty(answer) && TextFields.CheckSingleLine(errors, AnswerField(question.Id), answer, "votre réponse"))
             {
                 answers[question.Id] = answer;
             }
@@ -78,7 +86,11 @@ public static class RegistrationRules
             errors.Add(field, $"Indiquez {what}.");
             return null;
         }
-        if (text.Length > 100 || text.Any(char.IsControl) || text.IndexOfAny(['<', '>', '@']) >= 0)
+        if (!TextFields.CheckSingleLine(errors, field, text, what))
+        {
+            return null;
+        }
+        if (text.Length > 100 || text.IndexOfAny(['<', '>', '@']) >= 0)
         {
             errors.Add(field, $"Indiquez {what} en 100 caractères au plus, sans caractères spéciaux (< > @).");
             return null;

@@ -22,6 +22,42 @@ public sealed class SendGridMessageTests
         Assert.Equal("invitation.ics", json.RootElement.GetProperty("attachments")[0].GetProperty("filename").GetString());
     }
 
+    // Whatever a subject or a name was built from (an event title saved before titles were checked),
+    // it reaches the provider on one line: a CR/LF never starts a header of its own.
+    [Fact]
+    public void NoSubjectNameOrHeaderReachesTheProviderOnMoreThanOneLine()
+    {
+        var message = EmailHarness.Message() with
+        {
+            Subject = "Inscription confirmée — Journée\r\nBcc: tous@example.org",
+            ToName = "Camille\nExemple",
+            Headers = new Dictionary<string, string> { ["X-Test"] = "a\r\nb" },
+        };
+        var options = new EmailOptions { FromAddress = "no-reply@example.org", FromName = "CNRMS\r\nX: y" };
+
+        using var single = JsonDocument.Parse(SendGridEmailSender.ToSendGridMessage("abc123", message, options).Serialize());
+        using var batch = JsonDocument.Parse(SendGridEmailSender.ToSendGridBatch(new EmailBatch
+        {
+            Subject = message.Subject, Html = "<p>x</p>", Text = "x", Category = "newsletter",
+            Headers = new Dictionary<string, string> { ["X-Test"] = "a\nb" },
+            Recipients = [new EmailBatchRecipient { To = "a@example.org", Headers = new Dictionary<string, string> { ["List-Unsubscribe"] = "<https://example.org/u>\r\nBcc: x" } }],
+        }, options).Serialize());
+
+        static IEnumerable<string> HeaderTexts(JsonElement mail) =>
+            new[] { mail.GetProperty("subject").GetString()!, mail.GetProperty("from").GetProperty("name").GetString()! }
+                .Concat(mail.TryGetProperty("headers", out var headers) ? headers.EnumerateObject().Select(h => h.Value.GetString()!) : [])
+                .Concat(mail.GetProperty("personalizations").EnumerateArray().SelectMany(p =>
+                    p.GetProperty("to").EnumerateArray().Select(t => t.TryGetProperty("name", out var name) ? name.GetString()! : "")
+                        .Concat(p.TryGetProperty("headers", out var h) ? h.EnumerateObject().Select(v => v.Value.GetString()!) : [])));
+
+        foreach (var text in HeaderTexts(single.RootElement).Concat(HeaderTexts(batch.RootElement)))
+        {
+            Assert.False(text.Any(char.IsControl), $"'{text}' holds a control character");
+        }
+        Assert.Equal("Inscription confirmée — Journée Bcc: tous@example.org", single.RootElement.GetProperty("subject").GetString());
+        Assert.Equal("Camille Exemple", single.RootElement.GetProperty("personalizations")[0].GetProperty("to")[0].GetProperty("name").GetString());
+    }
+
     [Fact]
     public void WebhookSignatureIsVerifiedWithThePublicKey()
     {

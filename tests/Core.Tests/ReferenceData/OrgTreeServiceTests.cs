@@ -88,4 +88,15 @@ public sealed class OrgTreeServiceTests(Azurite azurite) : IClassFixture<Azurite
         Assert.Null(await keys.AuthenticateAsync(issued.Secret));
         Assert.Null(await keys.AuthenticateAsync("rms_" + new string('A', 43)));
     }
+
+    [Fact]
+    public async Task AKeyLabelIsOneLine()
+    {
+        var (tree, keys, _) = Create();
+        await SeedAsync(tree, "label");
+
+        var result = await keys.IssueAsync("a-label", new NetworkKeyInput("Logiciel\r\nX"), Actor.Staff);
+
+        Assert.Equal(["label"], result.Errors.Keys);
+    }
 }

@@ -50,4 +50,13 @@ public sealed class OrgTreeValidationTests
         Assert.Null(values);
         Assert.Contains("entre 2006 et 2027", errors.ToDictionary()["year"][0], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void NamesOfTheTreeAreOneLine()
+    {
+        var (values, errors) = OrgTreeValidation.Network(new NetworkInput("rms-test", "RMS\r\nTest", "Asso\0", "grand-est", "a@example.org", "b@example.org"));
+
+        Assert.Null(values);
+        Assert.Equal(["carryingAssociation", "name"], errors.ToDictionary().Keys.Order(StringComparer.Ordinal));
+    }
 }

@@ -66,4 +66,20 @@ public sealed class EventRulesTests
         Assert.True(EventRules.Validate("jnm-2023", NationalDay() with { StartsAt = "1990-01-01T00:00" }).IsSuccess);
         Assert.True(EventRules.Validate("jnm-2023", NationalDay() with { EndsAt = "2100-12-31T23:59" }).IsSuccess);
     }
+
+    // A title ends up in every e-mail subject: one line.
+    [Fact]
+    public void TitlesVenuesAddressesAndQuestionLabelsAreOneLine()
+    {
+        var result = EventRules.Validate("jnm-2023", NationalDay() with
+        {
+            Title = "Journée\r\nBcc: tous@example.org",
+            Venue = "Salle\0ASIEM",
+            Address = "6 rue\nAlbert",
+            ExtraQuestions = [new ExtraQuestion("atelier", "Atelier\r\nchoisi")],
+        });
+
+        Assert.Equal(["title", "venue", "address", "extraQuestions[0].label"], result.Errors.Keys);
+        Assert.Contains("retour à la ligne", result.Errors["title"][0], StringComparison.Ordinal);
+    }
 }

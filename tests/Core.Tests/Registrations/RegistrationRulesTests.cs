@@ -56,4 +56,45 @@ public sealed class RegistrationRulesTests
         }
         Assert.Equal(19, Regions.All.Count);
     }
+
+    // Names end up in e-mail headers (the recipient's name) and in exports: one line, no control character.
+    [Theory]
+    [InlineData("firstName", "Camille\r\nBcc: tous@example.org")]
+    [InlineData("lastName", "Exe\0mple")]
+    [InlineData("organisation", "Cabinet\tdu Parc")]
+    [InlineData("organisation", "Cabinet\u2028du Parc")]
+    [InlineData("organisation", "Cabinet\u0085du Parc")]
+    public void ASingleLineFieldRefusesControlCharactersInFrench(string field, string value)
+    {
+        var input = field switch
+        {
+            "firstName" => Valid() with { FirstName = value },
+            "lastName" => Valid() with { LastName = value },
+            _ => Valid() with { Organisation = value },
+        };
+
+        var result = RegistrationRules.Validate(input);
+
+        Assert.Equal([field], result.Errors.Keys);
+        Assert.Contains("retour à la ligne", result.Errors[field][0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnAnswerToAnExtraQuestionIsOneLine()
+    {
+        var result = RegistrationRules.Validate(Valid() with { Answers = new Dictionary<string, string?> { ["atelier"] = "A\nB" } }, [new ExtraQuestion("atelier", "Atelier")]);
+
+        Assert.Equal(["answers.atelier"], result.Errors.Keys);
+    }
+
+    // A multi-line field keeps its line breaks (as \n) and nothing else of the control characters.
+    [Fact]
+    public void TheAccessibilityNeedsKeepLineBreaksOnly()
+    {
+        var kept = RegistrationRules.Validate(Valid() with { AccessibilityNeeds = "Fauteuil\r\nBoucle magnétique\rPlace réservée" });
+        var refused = RegistrationRules.Validate(Valid() with { AccessibilityNeeds = "Fauteuil\0" });
+
+        Assert.Equal("Fauteuil\nBoucle magnétique\nPlace réservée", kept.Value!.AccessibilityNeeds);
+        Assert.Equal(["accessibilityNeeds"], refused.Errors.Keys);
+    }
 }

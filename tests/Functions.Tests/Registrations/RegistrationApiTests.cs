@@ -281,4 +281,28 @@ public sealed class RegistrationApiTests(FunctionsHost app) : IClassFixture<Func
         Assert.Equal(1, summary.GetProperty("seatsLeft").GetInt32());
         Assert.Empty(await EmailsToAsync(app, bot));
     }
+
+    // A form value that is not UTF-8 once percent-decoded is refused naming its field, never stored as
+    // U+FFFD; NUL and line breaks in a name are refused in French.
+    [Fact]
+    public async Task TextThatIsNotUtf8OrHoldsControlCharactersIsRefusedNamingItsField()
+    {
+        var eventId = await CreateEventAsync(app, capacity: 3);
+        using var client = app.CreateClient();
+        StringContent Form(string firstName, string organisation) => new(
+            $"firstName={firstName}&lastName=Exemple&email={Uri.EscapeDataString(Mail("texte"))}&profession=patient&organisation={organisation}&region=Normandie",
+            Encoding.ASCII, "application/x-www-form-urlencoded");
+
+        var latin1 = await client.PostAsync($"/api/events/{eventId}/registrations", Form("Ren%E9", "Cabinet"));
+        var nul = await client.PostAsync($"/api/events/{eventId}/registrations", Form("Camille", "Cabinet%00"));
+        var crlf = await client.PostAsync($"/api/events/{eventId}/registrations", Form("Camille%0D%0ABcc%3A+x", "Cabinet"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, latin1.StatusCode);
+        Assert.Contains("firstName", await latin1.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, nul.StatusCode);
+        Assert.True((await nul.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("organisation", out _));
+        Assert.Equal(HttpStatusCode.BadRequest, crlf.StatusCode);
+        Assert.True((await crlf.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("firstName", out _));
+        Assert.Equal(3, (await client.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}")).GetProperty("seatsLeft").GetInt32());
+    }
 }

@@ -71,6 +71,7 @@ public sealed class StaffRegistrationTests(FunctionsHost app) : IClassFixture<Fu
         var first = await staff.PostAsJsonAsync($"/api/manage/events/{eventId}/messages", message);
         var again = await staff.PostAsJsonAsync($"/api/manage/events/{eventId}/messages", message);
         var invalid = await staff.PostAsJsonAsync($"/api/manage/events/{eventId}/messages", new { subject = "", body = "", audience = "tous" });
+        var folded = await staff.PostAsJsonAsync($"/api/manage/events/{eventId}/messages", new { subject = "Salle B\r\nBcc: tous@example.org", body = "Texte\u0000", audience = "confirmed" });
 
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
         Assert.Equal(1, (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("alreadySent").GetInt32());
@@ -80,6 +81,10 @@ public sealed class StaffRegistrationTests(FunctionsHost app) : IClassFixture<Fu
         Assert.DoesNotContain(await EmailsToAsync(app, waiting), e => e.Message.Category == "registration-message");
         var errors = (await invalid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
         Assert.True(errors.TryGetProperty("subject", out _) && errors.TryGetProperty("body", out _) && errors.TryGetProperty("audience", out _));
+        // The subject goes into a header, the body keeps its line breaks only.
+        Assert.Equal(HttpStatusCode.BadRequest, folded.StatusCode);
+        var foldedErrors = (await folded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.True(foldedErrors.TryGetProperty("subject", out _) && foldedErrors.TryGetProperty("body", out _));
     }
 
     [Fact]
