@@ -1,5 +1,6 @@
 using Microstructures.Core.Registrations;
 using Microstructures.Functions.Hosting;
+using Microstructures.Functions.Pages;
 
 namespace Microstructures.Functions.Registrations;
 
@@ -15,7 +16,9 @@ public sealed class CheckinHttp(CheckinService checkins)
     {
         ArgumentNullException.ThrowIfNull(request);
         var door = request.QueryValue("door");
-        return await checkins.IsDoorKeyValidAsync(eventId, door, cancellationToken) ? CheckinPages.Door(door) : CheckinPages.InvalidLink();
+        return await checkins.IsDoorKeyValidAsync(eventId, door, cancellationToken)
+            ? PageResults.Page(CheckinDoorPage.Create(door!))
+            : PageResults.Notice(new Notice(PageTitles.InvalidDoorLink, "Ce lien d'accueil n'est pas (ou plus) valide\u00A0: demandez le lien à jour à l'équipe."), StatusCodes.Status404NotFound);
     }
 
     // Idempotent: a second scan of the same code says so.

@@ -122,7 +122,7 @@ public sealed class StaffPagesInBrowserTests(Azurite azurite, Browser browser) :
         await Assertions.Expect(page.Locator("#region-id")).ToHaveAttributeAsync("aria-invalid", "true");
         Assert.Contains("region-id-error", await page.Locator("#region-id").GetAttributeAsync("aria-describedby"), StringComparison.Ordinal);
         await Assertions.Expect(page.Locator("#region-id")).ToBeFocusedAsync();
-        await Assertions.Expect(page.Locator("#staff-message")).ToContainTextAsync("Identifiant : L'identifiant");
+        await Assertions.Expect(page.Locator("#staff-message")).ToContainTextAsync("Identifiant\u00a0: L'identifiant");
 
         await page.Locator("#region-id").FillAsync("region-des-essais");
         await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer la région" }).ClickAsync();
