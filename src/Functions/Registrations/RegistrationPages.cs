@@ -71,5 +71,6 @@ public static class RegistrationPages
         Notice(new Notice(PageTitles.EventNotFound, "Cet événement n'existe pas ou n'est plus proposé.", NoticeKind.Info, Link: new NoticeLink("/", "Voir les événements proposés")), StatusCodes.Status404NotFound);
 
     private static IResult InvalidLink(string? detail) =>
-        Notice(new Notice(PageTitles.InvalidLink, detail ?? "Ce lien n'est pas valide.", Hint: "Utilisez le lien complet reçu par e-mail. En cas de difficulté, écrivez aux organisateurs."), StatusCodes.Status404NotFound);
+        Notice(new Notice(PageTitles.InvalidLink, detail ?? "Ce lien n'est pas valide.", Hint: "Vérifiez que le lien est complet (copiez-le en entier depuis l'e-mail). En cas de difficulté, écrivez aux organisateurs de l'événement.",
+            Link: new NoticeLink("/", "Voir les événements proposés")), StatusCodes.Status404NotFound);
 }

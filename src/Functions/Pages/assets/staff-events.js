@@ -173,7 +173,7 @@ async function select(eventId) {
 const statusText = r => r.status === "Confirmed" ? "confirmé·e"
   : r.status === "Waitlisted" ? (r.waitlistPosition ? `liste d'attente, position ${r.waitlistPosition}` : "liste d'attente")
   : "annulé·e";
-const presence = r => r.checkedInAt ? "présent·e, arrivé·e à " + new Date(r.checkedInAt).toLocaleTimeString("fr-FR", { timeZone: "Europe/Paris", hour: "2-digit", minute: "2-digit" }) : "—";
+const presence = r => r.checkedInAt ? "arrivé·e à " + new Date(r.checkedInAt).toLocaleTimeString("fr-FR", { timeZone: "Europe/Paris", hour: "2-digit", minute: "2-digit" }).replace(":", "h") : "—";
 
 async function loadRegistrations() {
   const q = $("search").value.trim();

@@ -33,11 +33,10 @@ function valueLabel(field, value) {
 
 function closedBadge(e) { return e.closedOn ? [" ", h("strong", {}, "(fermé le " + new Date(e.closedOn + "T12:00:00").toLocaleDateString("fr-FR") + ")")] : []; }
 function entityActions(kind, e) {
-  return [
-    " ", h("button", { type: "button", class: "secondary small", "data-edit": kind, "data-id": e.id, "aria-label": "Modifier " + e.name }, "Modifier"),
-    e.closedOn ? null : [" ", h("button", { type: "button", class: "secondary small", "data-close": kind, "data-id": e.id, "aria-label": "Fermer " + e.name }, "Fermer")],
-    " ", h("button", { type: "button", class: "secondary small", "data-history": types[kind], "data-id": e.id, "aria-label": "Historique de " + e.name }, "Historique"),
-  ];
+  return [" ", h("span", { class: "node-actions" },
+    h("button", { type: "button", class: "secondary small", "data-edit": kind, "data-id": e.id, "aria-label": "Modifier " + e.name }, "Modifier"),
+    e.closedOn ? null : h("button", { type: "button", class: "secondary small", "data-close": kind, "data-id": e.id, "aria-label": "Fermer " + e.name }, "Fermer"),
+    h("button", { type: "button", class: "secondary small", "data-history": types[kind], "data-id": e.id, "aria-label": "Historique de " + e.name }, "Historique"))];
 }
 const option = (value, label) => h("option", { value }, label);
 
