@@ -5,7 +5,8 @@ namespace Microstructures.EndToEnd.Pages;
 // Every page of the platform, on a phone (390 px) and a desktop (1280 px): it works under the
 // Content-Security-Policy (no violation, no script error), passes the accessibility checks (French,
 // labels, headings, focus ring of 3:1) and, on the phone, never scrolls sideways.
-public sealed class EveryPageInBrowserTests(PagesApp pages) : IClassFixture<PagesApp>
+[Collection(PagesCollection.Name)]
+public sealed class EveryPageInBrowserTests(PagesApp pages)
 {
     public static TheoryData<string, int> Visits()
     {

@@ -7,7 +7,14 @@ using Microstructures.TestSupport;
 
 namespace Microstructures.EndToEnd.Pages;
 
-// One platform (Azurite, DevHost, worker) and one Chromium for the page tests of a class, with the
+// The page test classes share one platform: starting one takes a while on a shared machine.
+[CollectionDefinition(Name)]
+public sealed class PagesCollection : ICollectionFixture<PagesApp>
+{
+    public const string Name = "Pages";
+}
+
+// One platform (Azurite, DevHost, worker) and one Chromium for the page tests, with the
 // data every page needs: an open event with a question, a full one (a seat and a waitlist place), an
 // event under way with someone checked in (certificate, door page), the sample org tree and a network key.
 public sealed class PagesApp : IAsyncLifetime

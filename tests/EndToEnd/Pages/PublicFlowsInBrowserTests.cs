@@ -9,7 +9,8 @@ namespace Microstructures.EndToEnd.Pages;
 
 // What a newcomer and a registrant do: find the sample event on the home page, register (the form
 // answers 303, a refresh never posts again), and the e-mail's QR code as the outbox viewer shows it.
-public sealed partial class PublicFlowsInBrowserTests(PagesApp pages) : IClassFixture<PagesApp>
+[Collection(PagesCollection.Name)]
+public sealed partial class PublicFlowsInBrowserTests(PagesApp pages)
 {
     [Fact]
     public async Task TheHomePageListsTheSampleEventThatSeedShCreatesOnceThroughTheStaffApi()

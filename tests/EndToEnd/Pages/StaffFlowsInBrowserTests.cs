@@ -8,7 +8,8 @@ namespace Microstructures.EndToEnd.Pages;
 // What the staff do on a phone and at a desk: the event form's errors (named by their labels, next to
 // their inputs, gone once corrected), the registrations list on a phone, the links they hand out, a
 // French Excel import, and a mistyped key.
-public sealed class StaffFlowsInBrowserTests(PagesApp pages) : IClassFixture<PagesApp>
+[Collection(PagesCollection.Name)]
+public sealed class StaffFlowsInBrowserTests(PagesApp pages)
 {
     static StaffFlowsInBrowserTests() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
