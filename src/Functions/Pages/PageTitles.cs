@@ -16,7 +16,7 @@ public static class PageTitles
     public const string EventNotFound = ErrorPrefix + "événement introuvable";
     public const string InvalidLink = ErrorPrefix + "lien non valide";
     public const string InvalidDoorLink = ErrorPrefix + "lien d'accueil non valide";
-    public const string RegistrationClosed = ErrorPrefix + "inscriptions fermées";
+    public const string RegistrationClosed = ErrorPrefix + "inscription impossible";
     public const string CertificateUnavailable = ErrorPrefix + "attestation indisponible";
 
     // The error page of a failure HttpErrorMiddleware answers, by status.
