@@ -119,10 +119,11 @@ public sealed partial class OrgTreeService(OrgTreeStore store, AuditTrail audit,
         {
             return Result<Region>.Success(ToModel(entity));
         }
-        var open = (await store.ListNetworksAsync(cancellationToken)).Where(n => n.RegionId == regionId && n.ClosedOn is null).Select(n => n.RowKey).ToList();
+        // Named as staff know them, not by their ids.
+        var open = (await store.ListNetworksAsync(cancellationToken)).Where(n => n.RegionId == regionId && n.ClosedOn is null).Select(n => $"«\u00A0{n.Name}\u00A0»").ToList();
         if (open.Count > 0)
         {
-            return Result<Region>.Conflict($"Fermez d'abord les réseaux encore ouverts de cette région : {string.Join(", ", open)}.");
+            return Result<Region>.Conflict($"Fermez d'abord les réseaux encore ouverts de cette région\u00A0: {string.Join(", ", open)}.");
         }
         var before = ToModel(entity);
         entity.ClosedOn = OrgDates.ToText(date.Value);
@@ -225,10 +226,10 @@ public sealed partial class OrgTreeService(OrgTreeStore store, AuditTrail audit,
         {
             return Result<Network>.Success(ToModel(entity));
         }
-        var open = (await store.ListMicrostructuresAsync(networkId, cancellationToken)).Where(m => m.ClosedOn is null).Select(m => m.RowKey).ToList();
+        var open = (await store.ListMicrostructuresAsync(networkId, cancellationToken)).Where(m => m.ClosedOn is null).Select(m => $"«\u00A0{m.Name}\u00A0»").ToList();
         if (open.Count > 0)
         {
-            return Result<Network>.Conflict($"Fermez d'abord les microstructures encore ouvertes de ce réseau : {string.Join(", ", open)}.");
+            return Result<Network>.Conflict($"Fermez d'abord les microstructures encore ouvertes de ce réseau\u00A0: {string.Join(", ", open)}.");
         }
         var before = ToModel(entity);
         entity.ClosedOn = OrgDates.ToText(date.Value);

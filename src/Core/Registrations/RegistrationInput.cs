@@ -27,6 +27,9 @@ public sealed record ValidRegistration(string FirstName, string LastName, string
 
 public static class RegistrationRules
 {
+    // The form's text area carries the same limit (maxlength).
+    public const int MaxAccessibilityNeedsLength = 1000;
+
     // Messages a person reads next to the field, in the form's order.
     public static Result<ValidRegistration> Validate(RegistrationInput? input, IReadOnlyList<ExtraQuestion>? questions = null)
     {
@@ -61,7 +64,7 @@ public static class RegistrationRules
             errors.Add("region", "Choisissez votre région dans la liste.");
         }
         var needs = input.AccessibilityNeeds?.Trim();
-        if (needs is { Length: > 1000 })
+        if (needs is { Length: > MaxAccessibilityNeedsLength })
         {
             errors.Add("accessibilityNeeds", "Décrivez vos besoins d'accessibilité en 1 000 caractères au plus.");
         }

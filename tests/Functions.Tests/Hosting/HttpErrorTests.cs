@@ -39,7 +39,10 @@ public sealed class HttpErrorTests(TableDownHost app) : IClassFixture<TableDownH
         Assert.Contains("<html lang=\"fr\">", page, StringComparison.Ordinal);
         Assert.Contains("<title>Erreur interne", page, StringComparison.Ordinal);
         Assert.Contains("Une erreur inattendue", page, StringComparison.Ordinal);
-        Assert.EndsWith("</html>", page, StringComparison.Ordinal);
+        Assert.EndsWith("</html>", page.TrimEnd(), StringComparison.Ordinal);
+        // The error page is a page like the others: its security headers too.
+        Assert.Equal(Microstructures.Functions.Hosting.SecurityHeadersMiddleware.ContentSecurityPolicy, response.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.True(response.Headers.CacheControl?.NoStore);
     }
 
     // The staff key is checked before the function runs: a bad key is answered at once, storage untouched.
