@@ -44,8 +44,11 @@ public static class TelemetryServiceCollectionExtensions
             .UseFunctionsWorkerDefaults()
             .WithTracing(tracing => tracing
                 .AddSource("Azure.*")
-                // An Azure SDK call already has its HTTP span (Azure.Core.Http): not twice.
-                .AddHttpClientInstrumentation(o => o.FilterHttpRequestMessage = _ => Activity.Current?.Parent?.Source.Name != "Azure.Core.Http"))
+                // An Azure SDK call already has its HTTP span (Azure.Core.Http): not twice. Nor the worker's
+                // gRPC stream to the host, open for the worker's lifetime.
+                .AddHttpClientInstrumentation(o => o.FilterHttpRequestMessage = request =>
+                    Activity.Current?.Parent?.Source.Name != "Azure.Core.Http"
+                    && request.RequestUri?.AbsolutePath.StartsWith("/AzureFunctionsRpcMessages.", StringComparison.Ordinal) != true))
             .WithMetrics(metrics => metrics.AddMeter(PlatformMetrics.MeterName))
             .UseAzureMonitorExporter(o =>
             {
@@ -53,7 +56,15 @@ public static class TelemetryServiceCollectionExtensions
                 o.Credential = credential;
                 // Nobody watches a live stream here: no extra connection from every instance.
                 o.EnableLiveMetrics = false;
-            });
+                // A log is kept even when its trace is not (see the sampler below).
+                o.EnableTraceBasedLogsSampler = false;
+            })
+            // After the exporter's own sampler, so this one applies. The host hands each invocation its
+            // trace context, flagged "not recorded" when its own tracer did not record one (timer and
+            // queue triggers; the DevHost always does), and the worker starts the invocation's span under
+            // it: a parent-based sampler would drop that span and everything under it. The platform's
+            // volume is small (docs/deploy.md, what it costs): everything is recorded.
+            .WithTracing(tracing => tracing.SetSampler(new AlwaysOnSampler()));
         return services;
     }
 }

@@ -3,12 +3,11 @@ using Microstructures.Core.Queues;
 namespace Microstructures.Functions.Queues;
 
 // Every 5 minutes: the approximate count of every "-poison" queue as the metric PoisonQueueLength
-// (the poison-messages alert of infra/modules/alerts.bicep). No schedule monitor: a missed run only
-// delays a reading, and the next one comes 5 minutes later.
+// (the poison-messages alert of infra/modules/alerts.bicep evaluates the last 30 minutes).
 public sealed partial class PoisonQueueMetricsTimer(PoisonQueueLengths lengths, ILogger<PoisonQueueMetricsTimer> logger)
 {
     [Function("PoisonQueueMetrics")]
-    public async Task RunAsync([TimerTrigger("0 */5 * * * *", UseMonitor = false)] TimerInfo timer, CancellationToken cancellationToken)
+    public async Task RunAsync([TimerTrigger("0 */5 * * * *", UseMonitor = true)] TimerInfo timer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(timer);
         var poisoned = (await lengths.RecordAsync(cancellationToken)).Where(q => q.Value > 0).ToList();
