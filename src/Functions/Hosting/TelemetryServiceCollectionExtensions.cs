@@ -44,6 +44,8 @@ public static class TelemetryServiceCollectionExtensions
             .UseFunctionsWorkerDefaults()
             .WithTracing(tracing => tracing
                 .AddSource("Azure.*")
+                // Before the exporter's processor (added by UseAzureMonitorExporter below), so it sees the result.
+                .AddProcessor(new TableKeyRedactor())
                 // An Azure SDK call already has its HTTP span (Azure.Core.Http): not twice. Nor the worker's
                 // gRPC stream to the host, open for the worker's lifetime.
                 .AddHttpClientInstrumentation(o => o.FilterHttpRequestMessage = request =>
@@ -63,7 +65,7 @@ public static class TelemetryServiceCollectionExtensions
             // trace context, flagged "not recorded" when its own tracer did not record one (timer and
             // queue triggers; the DevHost always does), and the worker starts the invocation's span under
             // it: a parent-based sampler would drop that span and everything under it. The platform's
-            // volume is small (docs/deploy.md, what it costs): everything is recorded.
+            // volume is small (README, Deploy to Azure: what it costs): everything is recorded.
             .WithTracing(tracing => tracing.SetSampler(new AlwaysOnSampler()));
         return services;
     }

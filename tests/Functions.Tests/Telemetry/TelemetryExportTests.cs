@@ -10,7 +10,7 @@ namespace Microstructures.Functions.Tests.Telemetry;
 // The worker with APPLICATIONINSIGHTS_CONNECTION_STRING set, as in Azure, exporting to a stand-in of
 // Application Insights' ingestion endpoint: what the alerts query arrives with their names and
 // dimensions, requests' storage calls arrive as dependencies, logs as traces, and no query-string value
-// (tokens travel there) leaves the worker.
+// (tokens travel there) nor table entity key (some hold a pseudonym) leaves the worker.
 public sealed class TelemetryExportTests(ITestOutputHelper output)
 {
     private const string Secret = "Zq7SecretTokenValue9X";
@@ -76,6 +76,9 @@ public sealed class TelemetryExportTests(ITestOutputHelper output)
             // Query strings: the token never leaves, table queries' values are redacted by Azure.Core.
             Assert.DoesNotContain(Secret, ingestion.Raw, StringComparison.Ordinal);
             Assert.Contains(items, i => ((string?)Data(i)["data"])?.EndsWith("?$format=REDACTED", StringComparison.Ordinal) == true);
+            // Table entities' keys (some hold a pseudonym) neither: the table is named, not the entity.
+            Assert.Contains(items, i => ((string?)Data(i)["data"])?.Contains("/registrations(PartitionKey=…,RowKey=…)", StringComparison.Ordinal) == true);
+            Assert.DoesNotContain("PartitionKey='", ingestion.Raw, StringComparison.Ordinal);
         }
         finally
         {
