@@ -11,14 +11,16 @@ using Microstructures.TestSupport;
 //  3. registration: 1,000 concurrent registrations for 300 seats through the DevHost (exactly 300 201,
 //     700 202, nothing else), p95 latency vs a bare endpoint doing one Table insert per request (three
 //     rushes each side: the median, the first printed);
-//  4. HTTP overhead per request through the DevHost vs the bare app, sequential and 8 concurrent clients.
+//  4. HTTP overhead per request through the DevHost vs the bare app, sequential and 8 concurrent clients;
+//  and, only when asked (--only ready-to-run), the deployment package's cold start (ReadyToRun) against the same
+//  publish without ReadyToRun.
 // Every measure prints its count of 5xx answers. Ratios are printed, never asserted: these machines are
 // noisy. The last line is the summary of every ratio measured.
-// Arguments: [cold-start runs (5)] [e-mails (300)] [--only cold-start,queue,registration,http]
+// Arguments: [cold-start runs (5)] [e-mails (300)] [--only cold-start,queue,registration,http,ready-to-run]
 var inv = CultureInfo.InvariantCulture;
 var positional = new List<string>();
 var only = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-string[] known = ["cold-start", "queue", "registration", "http"];
+string[] known = ["cold-start", "queue", "registration", "http", "ready-to-run"];
 for (var a = 0; a < args.Length; a++)
 {
     if (args[a] == "--only" && a + 1 < args.Length)
@@ -79,6 +81,14 @@ try
         var r = await HttpOverheadMeasure.RunAsync(azurite, HttpRequests, HttpClients);
         Console.WriteLine(r);
         summary.Add(string.Create(inv, $"http_sequential={r.Sequential.Ratio:F2}x (+{r.Sequential.Overhead:F2} ms) http_{HttpClients}_clients={r.Concurrent.Ratio:F2}x (+{r.Concurrent.Overhead:F2} ms)"));
+    }
+
+    // Not in the default run (it publishes the app twice): --only ready-to-run.
+    if (only.Contains("ready-to-run"))
+    {
+        var r = await ReadyToRunMeasure.RunAsync(azurite, runs);
+        Console.WriteLine(r);
+        summary.Add(string.Create(inv, $"ready_to_run={r.Ratio:F2}x (the package's cold start against the same publish without ReadyToRun)"));
     }
 
     Console.WriteLine("ratios: " + string.Join(' ', summary));

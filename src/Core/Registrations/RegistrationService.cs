@@ -45,7 +45,8 @@ public sealed record RegistrationView(EventSummary Event, string RegistrationId,
 // The committer holds the per-event semaphore for each batch, so cancellations, promotions and
 // capacity edits in this process queue behind it instead of burning attempts on 412s.
 public sealed class RegistrationService(
-    RegistrationStore store, EmailOutbox outbox, RegistrationEmails emails, RegistrationEmailRelay relay, TimeProvider time, ILogger<RegistrationService> logger)
+    RegistrationStore store, EmailOutbox outbox, RegistrationEmails emails, RegistrationEmailRelay relay, TimeProvider time, ILogger<RegistrationService> logger,
+    PlatformMetrics metrics)
 {
     private const int MaxAttempts = 100;
     private const int MaxPromotionsPerBatch = 25;
@@ -148,6 +149,7 @@ public sealed class RegistrationService(
         switch (await item.Done.Task)
         {
             case Taken taken:
+                metrics.RegistrationTaken(reg.Status);
                 logger.LogInformation("Registered {RegistrationId} for {EventId} as {Status}", reg.RegistrationId, eventId, reg.Status);
                 return Result<RegistrationOutcome>.Success(new RegistrationOutcome(RegistrationOutcomeKind.Created, reg.RegistrationId, reg.Status, taken.Position,
                     emails.ManageLink(eventId, reg.RegistrationId).ToString()));

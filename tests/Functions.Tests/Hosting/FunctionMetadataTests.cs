@@ -55,6 +55,7 @@ public sealed class FunctionMetadataTests
         ["NetworkListMicrostructures"] = "http GET api/network/microstructures",
         ["NetworkSetTeam"] = "http PUT api/network/microstructures/{microstructureId}/teams/{year:int}",
         ["OrganiserMessage"] = "http POST api/manage/events/{eventId}/messages",
+        ["PoisonQueueMetrics"] = "timer 0 */5 * * * *",
         ["PurgeRegistrations"] = "timer 0 30 3 * * *",
         ["Register"] = "http POST api/events/{eventId}/registrations",
         ["RegisterPage"] = "http GET,POST api/events/{eventId}/register",

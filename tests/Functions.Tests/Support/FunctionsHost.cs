@@ -117,12 +117,20 @@ public class FunctionsHost : IAsyncLifetime
         return await DevHostCalls.WaitForEmailsAsync(client, to, count, timeout);
     }
 
-    public async Task DisposeAsync()
+    // Stops the DevHost instances (each worker is asked to terminate and shuts down as in Azure, flushing
+    // what it buffers); storage stays up until DisposeAsync.
+    public async Task StopInstancesAsync()
     {
         foreach (var server in _servers)
         {
             await server.DisposeAsync();
         }
+        _servers.Clear();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await StopInstancesAsync();
         if (_services is not null)
         {
             await _services.DisposeAsync();
