@@ -70,13 +70,17 @@ for _ in $(seq 1 300); do
 done
 healthy || { echo "The platform did not become healthy within 60 s." >&2; exit 1; }
 
-if [ -x scripts/seed.sh ]; then scripts/seed.sh || echo "Sample data could not be loaded (see above)."; fi
+# A fictional sample event (example.org), so that the form can be tried at once.
+scripts/seed.sh http://127.0.0.1:7071 || echo "The sample event could not be created (see above)."
 
 cat <<MSG
 
 La plateforme tourne / the platform is running:
+  Public home     http://127.0.0.1:7071/                  (the events open for registration)
+  Sample form     http://127.0.0.1:7071/api/events/journee-exemple/register
+  Staff events    http://127.0.0.1:7071/api/manage/events (staff key: Admin__ApiKey in local.settings.json)
+  Staff pages     http://127.0.0.1:7071/api/manage
   Health          http://127.0.0.1:7071/api/health
-  Staff pages     http://127.0.0.1:7071/api/manage        (staff key: Admin__ApiKey in local.settings.json)
   E-mail outbox   http://127.0.0.1:7071/_devhost/outbox/page
   Queues, timers  http://127.0.0.1:7071/_devhost/queues
   Storage         Azurite on 127.0.0.1:10000 (blob), 10001 (queue), 10002 (table)$([ "$FRESH" = 1 ] && echo ", in memory" || echo ", data in .azurite/")

@@ -1,7 +1,7 @@
 // CNRMS Microstructures platform in Azure: a Function App on Flex Consumption (.NET 10 isolated
 // worker), its storage account, Key Vault, Application Insights and alerts, all in one resource
 // group in France Central, reached through one user-assigned managed identity and no keys.
-// `azd up` provisions and deploys it (azure.yaml); docs/deploy.md says how, and what it costs.
+// `azd up` provisions and deploys it (azure.yaml); README.md (Deploy to Azure) says how, and what it costs.
 targetScope = 'subscription'
 
 @description('Name of the environment (azd\'s AZURE_ENV_NAME): the resource group is rg-<name>, resource names derive from it.')

@@ -1,6 +1,6 @@
 // Parameters for main.bicep. azd fills the environment variables (AZURE_ENV_NAME, AZURE_LOCATION,
 // AZURE_PRINCIPAL_ID, and the ones set with `azd env set`); with the Azure CLI, export them before
-// `az deployment sub create` (docs/deploy.md). The four without a default must be set: compiling
+// `az deployment sub create` (README.md, Deploy to Azure). The four without a default must be set: compiling
 // fails naming the missing one. No secret belongs here: secrets go to Key Vault.
 using 'main.bicep'
 

@@ -63,9 +63,9 @@ provided() {
   elif [ -t 0 ]; then
     read -r -s -p "$prompt (Enter to skip): " value
     echo
-    if [ -n "$value" ]; then put "$name" "$value"; else echo "Skipped $name: set it later (docs/deploy.md)."; fi
+    if [ -n "$value" ]; then put "$name" "$value"; else echo "Skipped $name: set it later (README.md, Deploy to Azure)."; fi
   else
-    echo "Missing $name: run again with $variable set (docs/deploy.md)." >&2
+    echo "Missing $name: run again with $variable set (README.md, Deploy to Azure)." >&2
   fi
 }
 

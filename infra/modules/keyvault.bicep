@@ -1,7 +1,7 @@
 // Secrets of the platform. Authorization by Azure RBAC (no access policies): the app's identity
 // reads secrets through Key Vault references; the person deploying may write them. The secret
 // values are never in a template or a parameters file: scripts/init-secrets.sh generates the
-// platform's own keys and stores the SendGrid ones it is given (docs/deploy.md).
+// platform's own keys and stores the SendGrid ones it is given (README.md, Deploy to Azure).
 
 @description('Name of the key vault (3-24 characters).')
 @minLength(3)

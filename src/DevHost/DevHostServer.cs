@@ -202,14 +202,7 @@ public sealed class DevHostServer : IAsyncDisposable
 
     private static WebApplication BuildApp(DevHostOptions options, DevHostState state, BlobServiceClient blobs, FunctionHttpHandler handler, ILoggerFactory loggerFactory)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            ApplicationName = typeof(DevHostServer).Assembly.GetName().Name,
-            ContentRootPath = AppContext.BaseDirectory,
-            Args = [],
-        });
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(loggerFactory);
+        var builder = LoopbackAppBuilder.Create(loggerFactory);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Loopback, options.Port);

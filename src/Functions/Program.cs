@@ -1,4 +1,5 @@
 using Azure.Storage.Blobs;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 using Microstructures.Functions.Hosting;
@@ -14,6 +15,9 @@ builder.UsePlatformMiddleware();
 builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
 builder.Services.AddPlatform(builder.Configuration);
+
+// No "Server: Kestrel" on the worker's answers: the host passes the worker's headers through.
+builder.Services.Configure<KestrelServerOptions>(options => options.AddServerHeader = false);
 
 var app = builder.Build();
 

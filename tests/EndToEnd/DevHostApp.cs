@@ -1,8 +1,9 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microstructures.Core.Email;
+using Microstructures.Core.Storage;
 using Microstructures.DevHost;
 using Microstructures.Functions.Hosting;
 using Microstructures.TestSupport;
@@ -84,36 +85,26 @@ public sealed class DevHostApp : IAsyncDisposable
         return request;
     }
 
-    public async Task<JsonElement[]> OutboxAsync(string to)
-    {
-        using var json = JsonDocument.Parse(await Http.GetStringAsync($"/_devhost/outbox?to={Uri.EscapeDataString(to)}"));
-        return json.RootElement.EnumerateArray().Select(e => e.Clone()).ToArray();
-    }
+    public Task<JsonElement[]> OutboxAsync(string to) => DevHostCalls.OutboxAsync(Http, to);
 
-    // Polls the sink until `count` e-mails to `to` arrived (or the deadline passes), then returns them.
-    public async Task<JsonElement[]> WaitForEmailsAsync(string to, int count = 1, TimeSpan? timeout = null)
+    public Task<JsonElement[]> WaitForEmailsAsync(string to, int count = 1, TimeSpan? timeout = null) =>
+        DevHostCalls.WaitForEmailsAsync(Http, to, count, timeout);
+
+    // Until the e-mail is settled and the outbound-email queue holds no message: nothing can send it again.
+    public async Task WaitUntilSettledAsync(string emailId)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        JsonElement[] messages;
-        do
+        var store = Services.GetRequiredService<EmailStore>();
+        var queue = await Services.GetRequiredService<StorageInitializer>().QueueAsync(EmailOutbox.QueueName);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!(await store.GetAsync(emailId) is { } record && EmailStatus.IsSettled(record.Status)
+            && (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0))
         {
-            messages = await OutboxAsync(to);
-            if (messages.Length >= count)
+            if (DateTime.UtcNow > deadline)
             {
-                return messages;
+                throw new TimeoutException($"E-mail {emailId} not settled, or its queue not empty, after 60 s.");
             }
             await Task.Delay(100);
         }
-        while (DateTime.UtcNow < deadline);
-        return messages;
-    }
-
-    public async Task<JsonElement> RunFunctionAsync(string name, string input)
-    {
-        using var response = await Http.PostAsJsonAsync($"/admin/functions/{name}?wait=true", new { input });
-        response.EnsureSuccessStatusCode();
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return json.RootElement.Clone();
     }
 
     public async ValueTask DisposeAsync()

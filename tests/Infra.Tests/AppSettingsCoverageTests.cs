@@ -8,7 +8,7 @@ namespace Microstructures.Infra.Tests;
 // setting infra/ sets is read by the code or by the Functions host; secrets come from Key Vault.
 public sealed partial class AppSettingsCoverageTests(ITestOutputHelper output)
 {
-    // Read by the code, not set in Azure: the code's default applies (docs/deploy.md lists them).
+    // Read by the code, not set in Azure: the code's default applies (README.md, Deploy to Azure, lists them).
     private static readonly Dictionary<string, string> Optional = new(StringComparer.Ordinal)
     {
         ["AzureWebJobsStorage"] = "a connection string for Azurite locally; unset in Azure, where the identity settings apply (no account key anywhere)",
@@ -51,8 +51,8 @@ public sealed partial class AppSettingsCoverageTests(ITestOutputHelper output)
     {
         ["AzureWebJobsStorage__accountName"] = "the host's storage account (triggers, timers, leases)",
         ["AzureWebJobsStorage__credential"] = "the host authenticates to storage with the managed identity",
-        ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = "the host's telemetry (and the worker's exporter when the app registers it)",
-        ["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] = "Entra ID ingestion as the identity (the component refuses keys)",
+        ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = "the host's telemetry (the worker's exporter reads it too)",
+        ["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] = "Entra ID ingestion as the identity, for the host and the worker (the component refuses keys)",
         ["AzureWebJobsDisableHomepage"] = "the platform's own page answers at /",
     };
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microstructures.Core.Common;
 
 namespace Microstructures.Core.Email;
 
@@ -16,7 +17,7 @@ public sealed class EmailDeliveryException(string message) : Exception(message);
 
 // Sends one recorded e-mail at most once per claim. Safe to run twice for the same id: the
 // ETag-checked claim lets one delivery through; a settled e-mail is never sent again.
-public sealed class EmailDispatcher(EmailStore store, IEmailSender sender, TimeProvider time, IOptions<EmailOptions> options, ILogger<EmailDispatcher> logger)
+public sealed class EmailDispatcher(EmailStore store, IEmailSender sender, TimeProvider time, IOptions<EmailOptions> options, PlatformMetrics metrics, ILogger<EmailDispatcher> logger)
 {
     public async Task<DeliveryOutcome> DeliverAsync(string emailId, CancellationToken cancellationToken = default)
     {
@@ -62,6 +63,7 @@ public sealed class EmailDispatcher(EmailStore store, IEmailSender sender, TimeP
                 record.LastError = null;
                 // A stale ETag here means the webhook settled it first: either way it is sent.
                 await store.SettleAsync(record, cancellationToken);
+                metrics.EmailsSent(record.Category);
                 logger.LogInformation("Sent e-mail {EmailId} ({Category})", emailId, record.Category);
                 return DeliveryOutcome.Sent;
 
@@ -70,6 +72,7 @@ public sealed class EmailDispatcher(EmailStore store, IEmailSender sender, TimeP
                 record.SettledAt = time.GetUtcNow();
                 record.LastError = Truncate($"{result.HttpStatus}: {result.Detail}");
                 await store.SettleAsync(record, cancellationToken);
+                metrics.EmailsFailed(record.Category);
                 logger.LogError("Provider refused e-mail {EmailId} ({Category}) with {Status}: {Detail}", emailId, record.Category, result.HttpStatus, result.Detail);
                 return DeliveryOutcome.RejectedByProvider;
 
@@ -82,6 +85,7 @@ public sealed class EmailDispatcher(EmailStore store, IEmailSender sender, TimeP
                 {
                     record.SettledAt = time.GetUtcNow();
                     await store.SettleAsync(record, cancellationToken);
+                    metrics.EmailsFailed(record.Category);
                     logger.LogError("Gave up e-mail {EmailId} after {Attempts} attempts: {Detail}", emailId, record.Attempts, result.Detail);
                     return DeliveryOutcome.RejectedByProvider;
                 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microstructures.Core.Common;
 using Microsoft.Extensions.Options;
 using SendGrid;
 
@@ -8,6 +9,7 @@ public static class EmailServiceCollectionExtensions
 {
     public static IServiceCollection AddEmail(this IServiceCollection services)
     {
+        services.AddPlatformMetrics();
         services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SendGridOptions>().BindConfiguration(SendGridOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient(nameof(SendGridClient));

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microstructures.Core.Common;
 using Microstructures.Core.Email;
 using Microstructures.Core.ReferenceData;
 
@@ -38,7 +39,7 @@ public sealed record ReminderRunReport(
 //  4. Delete the handled due rows. A crash before: the next run finds them recorded and deletes them.
 public sealed partial class ForfaitReminderRun(
     ReminderWork work, ReminderStore reminders, ForfaitEmails emails, EmailOutbox outbox, EmailStore emailStore,
-    IOptions<ForfaitOptions> options, IOptions<EmailOptions> emailOptions, TimeProvider time, ILogger<ForfaitReminderRun> logger)
+    IOptions<ForfaitOptions> options, IOptions<EmailOptions> emailOptions, TimeProvider time, PlatformMetrics metrics, ILogger<ForfaitReminderRun> logger)
 {
     private const int MaxCommitAttempts = 5;
     private const int MaxGenerations = 20;
@@ -85,6 +86,7 @@ public sealed partial class ForfaitReminderRun(
                 return;
             }
             Interlocked.Add(ref sent, outcome.Sent);
+            metrics.RemindersSent(digest.Kind.ToString(), outcome.Sent);
             Interlocked.Add(ref queued, outcome.Emails);
             if (outcome.Sent > 0)
             {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microstructures.Core.Common;
 using Microstructures.Core.Submissions;
 
 namespace Microstructures.Core.Indicators;
@@ -13,7 +14,7 @@ namespace Microstructures.Core.Indicators;
 // Failures propagate: the host retries the message, then moves it to compute-indicators-poison.
 public sealed partial class IndicatorComputation(
     ReceiptStore receipts, RawSubmissionStore blobs, SubmissionParser parser, SubmissionDataStore data, FactsStore facts,
-    TimeProvider time, ILogger<IndicatorComputation> logger)
+    TimeProvider time, PlatformMetrics metrics, ILogger<IndicatorComputation> logger)
 {
     private const int MaxFactAttempts = 50;
 
@@ -67,6 +68,7 @@ public sealed partial class IndicatorComputation(
             receipt.Microstructures = string.Join(',', parsed.Validated.Rows.Select(r => r.MicrostructureId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
             if (await receipts.TryReplaceAsync(receipt, parsed.Validated.Errors, cancellationToken))
             {
+                metrics.SubmissionProcessed(receipt.Kind, nameof(ReceiptStatus.Accepted));
                 LogAccepted(receipt.RowKey, receipt.PartitionKey, counts.Imported, counts.Updated, counts.Ignored, receipt.Rejected);
                 return (receipt, parsed.Validated.Rows.Count);
             }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microstructures.Core.Common;
 
 namespace Microstructures.Core.Indicators;
 
@@ -8,6 +9,7 @@ public static class IndicatorServiceCollectionExtensions
     // Needs AddPlatformStorage, AddReferenceData, AddSubmissions and a TimeProvider.
     public static IServiceCollection AddIndicators(this IServiceCollection services)
     {
+        services.AddPlatformMetrics();
         services.AddOptions<IndicatorOptions>().BindConfiguration(IndicatorOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<FactsStore>();
         services.AddSingleton<IndicatorService>();

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microstructures.Core.Common;
 using Microstructures.Core.Email;
 
 namespace Microstructures.Core.Newsletter;
@@ -38,7 +39,7 @@ public sealed record BatchReport(BatchOutcome Outcome, int SentNow, int Sent, in
 // only the claim's winner sends it.
 public sealed partial class NewsletterBatchSender(
     CampaignStore campaigns, SubscriberStore subscribers, SuppressionStore suppressions, CampaignMonitor monitor, NewsletterLinks links,
-    NewsletterThrottle throttle, IEmailSender sender, TimeProvider time, IOptions<NewsletterOptions> options, ILogger<NewsletterBatchSender> logger)
+    NewsletterThrottle throttle, IEmailSender sender, TimeProvider time, IOptions<NewsletterOptions> options, PlatformMetrics metrics, ILogger<NewsletterBatchSender> logger)
 {
     public const string CampaignArg = "nl_campaign";
     public const string DeliveryArg = "nl_delivery";
@@ -82,7 +83,8 @@ public sealed partial class NewsletterBatchSender(
                 candidates.Add(row);
             }
         }
-        await campaigns.TryUpdateDeliveriesAsync(closing, cancellationToken);
+        var closed = await campaigns.TryUpdateDeliveriesAsync(closing, cancellationToken);
+        metrics.EmailsFailed(NewsletterEmails.IssueCategory, closed.Count(r => r.Status == nameof(DeliveryStatus.Failed)));
 
         var sentNow = 0;
         EmailSendResult? transient = null;
@@ -175,7 +177,12 @@ public sealed partial class NewsletterBatchSender(
         var written = await campaigns.TryUpdateDeliveriesAsync(claimed, cancellationToken);
         if (result.Status == EmailSendStatus.Permanent)
         {
+            metrics.EmailsFailed(NewsletterEmails.IssueCategory, written.Count);
             LogRefused(claimed.Count, result.HttpStatus, result.Detail);
+        }
+        else if (result.Status == EmailSendStatus.Accepted)
+        {
+            metrics.EmailsSent(NewsletterEmails.IssueCategory, written.Count);
         }
         return result.Status == EmailSendStatus.Accepted ? written.Count : 0;
     }

@@ -54,8 +54,8 @@ public sealed class NetworkUnits(OrgTreeStore store, AuditTrail audit, TimeProvi
 
     protected override async Task<string?> OpenChildrenAsync(string id, CancellationToken cancellationToken)
     {
-        var open = (await Store.ListMicrostructuresAsync(id, cancellationToken)).Where(m => m.ClosedOn is null).Select(m => m.RowKey).ToList();
-        return open.Count > 0 ? $"Fermez d'abord les microstructures encore ouvertes de ce réseau : {string.Join(", ", open)}." : null;
+        var open = (await Store.ListMicrostructuresAsync(id, cancellationToken)).Where(m => m.ClosedOn is null).Select(m => $"«\u00A0{m.Name}\u00A0»").ToList();
+        return open.Count > 0 ? $"Fermez d'abord les microstructures encore ouvertes de ce réseau\u00A0: {string.Join(", ", open)}." : null;
     }
 
     protected override string NotFound(string id) => $"Aucun réseau n'a l'identifiant « {id} ».";

@@ -27,17 +27,36 @@ public sealed class OrgTreeImport(OrgTreeService service, OrgTreeStore store, Ti
 
     private static readonly string[] Required = ["region_id", "region"];
 
+    public const string UndecodableMessage =
+        "Le fichier n'a pas pu être lu\u00A0: certains caractères ne sont ni de l'UTF-8 ni du Windows-1252. " +
+        "Enregistrez-le depuis Excel en «\u00A0CSV UTF-8\u00A0» ou en «\u00A0CSV (séparateur\u00A0: point-virgule)\u00A0», puis importez-le de nouveau. Rien n'a été importé.";
+
+    // The file as staff upload it, in the encoding Excel chose: UTF-8 with or without BOM, Windows-1252
+    // (French Excel's "CSV (séparateur : point-virgule)"), UTF-16 (SpreadsheetCsv detects it).
+    public async Task<Result<ImportReport>> ImportAsync(byte[] content, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        return await ImportAsync(SpreadsheetCsv.Decode(content).Text, actor, cancellationToken);
+    }
+
+    // Headers are matched as SpreadsheetCsv reads them: "Code postal" is code_postal, "Réseau" is reseau.
+    // Text that did not decode cleanly (U+FFFD, control characters) refuses the whole file: a name is
+    // never stored with "�".
     public async Task<Result<ImportReport>> ImportAsync(string csv, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(csv);
         csv = csv.TrimStart('\uFEFF');
+        if (csv.Any(c => c == '\uFFFD' || (char.IsControl(c) && c is not ('\r' or '\n' or '\t'))))
+        {
+            return new ValidationErrors().Add("file", UndecodableMessage);
+        }
         var firstLine = csv.Split('\n', 2)[0];
         var delimiter = firstLine.Count(c => c == ';') >= firstLine.Count(c => c == ',') ? ";" : ",";
         using var reader = new StringReader(csv);
         using var parser = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture)
         {
             Delimiter = delimiter,
-            PrepareHeaderForMatch = args => args.Header.Trim().ToLowerInvariant(),
+            PrepareHeaderForMatch = args => SpreadsheetCsv.ColumnName(args.Header),
             MissingFieldFound = null,
             BadDataFound = null,
             TrimOptions = TrimOptions.Trim,
@@ -46,7 +65,7 @@ public sealed class OrgTreeImport(OrgTreeService service, OrgTreeStore store, Ti
         {
             return new ValidationErrors().Add("file", "Le fichier est vide : la première ligne doit nommer les colonnes (" + string.Join(";", Columns) + ").");
         }
-        var headers = parser.HeaderRecord!.Select(h => h.Trim().ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
+        var headers = parser.HeaderRecord!.Select(SpreadsheetCsv.ColumnName).ToHashSet(StringComparer.Ordinal);
         var missing = Required.Where(c => !headers.Contains(c)).ToList();
         if (missing.Count > 0)
         {

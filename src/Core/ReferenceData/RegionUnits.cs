@@ -28,8 +28,9 @@ public sealed class RegionUnits(OrgTreeStore store, AuditTrail audit, TimeProvid
 
     protected override async Task<string?> OpenChildrenAsync(string id, CancellationToken cancellationToken)
     {
-        var open = (await Store.ListNetworksAsync(cancellationToken)).Where(n => n.RegionId == id && n.ClosedOn is null).Select(n => n.RowKey).ToList();
-        return open.Count > 0 ? $"Fermez d'abord les réseaux encore ouverts de cette région : {string.Join(", ", open)}." : null;
+        // Named as staff know them, not by their ids.
+        var open = (await Store.ListNetworksAsync(cancellationToken)).Where(n => n.RegionId == id && n.ClosedOn is null).Select(n => $"«\u00A0{n.Name}\u00A0»").ToList();
+        return open.Count > 0 ? $"Fermez d'abord les réseaux encore ouverts de cette région\u00A0: {string.Join(", ", open)}." : null;
     }
 
     protected override string NotFound(string id) => $"Aucune région n'a l'identifiant « {id} ».";

@@ -16,13 +16,17 @@ public sealed record OrganiserMessageReport(string MessageId, int Recipients, in
 // double click, a retried request) e-mails nobody twice.
 public sealed class OrganiserMessages(RegistrationStore store, RegistrationEmails emails, EmailOutbox outbox, EmailStore emailStore, ILogger<OrganiserMessages> logger)
 {
+    // The staff form's fields carry the same limits (maxlength).
+    public const int MaxSubjectLength = 150;
+    public const int MaxBodyLength = 5000;
+
     public async Task<Result<OrganiserMessageReport>> SendAsync(string eventId, OrganiserMessageInput? input, CancellationToken cancellationToken = default)
     {
         var errors = new ValidationErrors();
         var subject = input?.Subject?.Trim();
         var body = input?.Body is null ? null : TextFields.NormalizeLineBreaks(input.Body).Trim();
         var audience = input?.Audience ?? "confirmed";
-        if (string.IsNullOrEmpty(subject) || subject.Length > 150)
+        if (string.IsNullOrEmpty(subject) || subject.Length > MaxSubjectLength)
         {
             errors.Add("subject", "Indiquez un objet de 150 caractères au plus.");
         }
@@ -30,7 +34,7 @@ public sealed class OrganiserMessages(RegistrationStore store, RegistrationEmail
         {
             TextFields.CheckSingleLine(errors, "subject", subject, "l'objet");
         }
-        if (string.IsNullOrEmpty(body) || body.Length > 5000)
+        if (string.IsNullOrEmpty(body) || body.Length > MaxBodyLength)
         {
             errors.Add("body", "Indiquez le message (5 000 caractères au plus).");
         }

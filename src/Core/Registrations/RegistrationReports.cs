@@ -8,7 +8,8 @@ using Microstructures.Core.Common;
 namespace Microstructures.Core.Registrations;
 
 public sealed record RegistrationRow(string RegistrationId, RegistrationStatus Status, string FirstName, string LastName, string Email, string Profession, string ProfessionLabel,
-    string Organisation, string Region, string? AccessibilityNeeds, bool NewsletterOptIn, RegistrationSource Source, DateTimeOffset CreatedAt, DateTimeOffset? CancelledAt, DateTimeOffset? CheckedInAt, IReadOnlyDictionary<string, string> Answers);
+    string Organisation, string Region, string? AccessibilityNeeds, bool NewsletterOptIn, RegistrationSource Source, DateTimeOffset CreatedAt, DateTimeOffset? CancelledAt, DateTimeOffset? CheckedInAt, IReadOnlyDictionary<string, string> Answers,
+    int? WaitlistPosition = null);
 
 public sealed record RegistrationCounts(int Capacity, int Confirmed, int Waitlisted, int Cancelled, int CheckedIn,
     IReadOnlyDictionary<string, int> ConfirmedByProfession, IReadOnlyDictionary<string, int> ConfirmedByRegion);
@@ -23,10 +24,12 @@ public sealed class RegistrationReports(RegistrationStore store)
             return Result<IReadOnlyList<RegistrationRow>>.NotFound("Cet événement n'existe pas.");
         }
         var terms = (search ?? "").Trim();
-        var rows = (await store.ListRegistrationsAsync(eventId, cancellationToken))
+        var registrations = await store.ListRegistrationsAsync(eventId, cancellationToken);
+        var positions = WaitlistPositions(registrations);
+        var rows = registrations
             .Where(r => terms.Length == 0 || Matches(r, terms))
             .OrderBy(r => r.CreatedAt)
-            .Select(ToRow)
+            .Select(r => ToRow(r, positions))
             .ToList();
         return Result<IReadOnlyList<RegistrationRow>>.Success(rows);
     }
@@ -38,7 +41,9 @@ public sealed class RegistrationReports(RegistrationStore store)
         {
             return Result<byte[]>.NotFound("Cet événement n'existe pas.");
         }
-        var rows = (await store.ListRegistrationsAsync(eventId, cancellationToken)).OrderBy(r => r.CreatedAt).Select(ToRow);
+        var registrations = await store.ListRegistrationsAsync(eventId, cancellationToken);
+        var positions = WaitlistPositions(registrations);
+        var rows = registrations.OrderBy(r => r.CreatedAt).Select(r => ToRow(r, positions));
         return Result<byte[]>.Success(ToCsv(rows, evt.ExtraQuestions));
     }
 
@@ -75,7 +80,7 @@ public sealed class RegistrationReports(RegistrationStore store)
         using (var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true)))
         using (var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.GetCultureInfo("fr-FR")) { Delimiter = ";", InjectionOptions = InjectionOptions.Escape }))
         {
-            foreach (var header in new[] { "Statut", "Prénom", "Nom", "E-mail", "Profession", "Structure", "Région", "Besoins d'accessibilité", "Lettre d'information", "Origine", "Inscrit le", "Annulé le", "Présent" })
+            foreach (var header in new[] { "Statut", "Prénom", "Nom", "E-mail", "Profession", "Structure", "Région", "Besoins d'accessibilité", "Lettre d'information", "Origine", "Inscrit le", "Annulé le", "Présent", "Arrivée", "Position en liste d'attente" })
             {
                 csv.WriteField(header);
             }
@@ -99,6 +104,8 @@ public sealed class RegistrationReports(RegistrationStore store)
                 csv.WriteField(EventRules.FormatParis(r.CreatedAt, "dd/MM/yyyy HH:mm"));
                 csv.WriteField(r.CancelledAt is { } c ? EventRules.FormatParis(c, "dd/MM/yyyy HH:mm") : "");
                 csv.WriteField(r.CheckedInAt is not null ? "oui" : "");
+                csv.WriteField(r.CheckedInAt is { } arrived ? EventRules.FormatParis(arrived, "dd/MM/yyyy HH:mm") : "");
+                csv.WriteField(r.WaitlistPosition);
                 foreach (var question in questions)
                 {
                     csv.WriteField(r.Answers.GetValueOrDefault(question.Id) ?? "");
@@ -119,8 +126,17 @@ public sealed class RegistrationReports(RegistrationStore store)
     private static bool Matches(RegistrationEntity r, string terms) =>
         $"{r.FirstName} {r.LastName} {r.Email} {r.Organisation}".Contains(terms, StringComparison.OrdinalIgnoreCase);
 
-    private static RegistrationRow ToRow(RegistrationEntity r) =>
+    // Places on the waitlist, 1 first: the order of the waitlisted registrations' sequence numbers,
+    // as RegistrationStore.WaitlistPositionAsync counts them.
+    private static Dictionary<string, int> WaitlistPositions(IReadOnlyList<RegistrationEntity> registrations) =>
+        registrations.Where(r => r.Status == RegistrationStatus.Waitlisted && r.WaitSequence is not null)
+            .OrderBy(r => r.WaitSequence)
+            .Select((r, i) => (r.RegistrationId, Position: i + 1))
+            .ToDictionary(x => x.RegistrationId, x => x.Position, StringComparer.Ordinal);
+
+    private static RegistrationRow ToRow(RegistrationEntity r, Dictionary<string, int> positions) =>
         new(r.RegistrationId, r.Status, r.FirstName, r.LastName, r.Email, r.Profession, Professions.Label(r.Profession), r.Organisation, r.Region,
             r.AccessibilityNeeds, r.NewsletterOptIn, r.Source, r.CreatedAt, r.CancelledAt, r.CheckedInAt,
-            r.AnswersJson is { Length: > 0 } json ? JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [] : new Dictionary<string, string>());
+            r.AnswersJson is { Length: > 0 } json ? JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [] : new Dictionary<string, string>(),
+            positions.TryGetValue(r.RegistrationId, out var position) ? position : null);
 }

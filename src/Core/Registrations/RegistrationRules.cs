@@ -4,6 +4,9 @@ namespace Microstructures.Core.Registrations;
 
 public static class RegistrationRules
 {
+    // The form's text area carries the same limit (maxlength).
+    public const int MaxAccessibilityNeedsLength = 1000;
+
     // Messages a person reads next to the field, in the form's order.
     public static Result<ValidRegistration> Validate(RegistrationInput? input, IReadOnlyList<ExtraQuestion>? questions = null)
     {
@@ -42,7 +45,7 @@ public static class RegistrationRules
             errors.Add("region", "Choisissez votre région dans la liste.");
         }
         var needs = input.AccessibilityNeeds is null ? null : TextFields.NormalizeLineBreaks(input.AccessibilityNeeds).Trim();
-        if (needs is { Length: > 1000 })
+        if (needs is { Length: > MaxAccessibilityNeedsLength })
         {
             errors.Add("accessibilityNeeds", "Décrivez vos besoins d'accessibilité en 1 000 caractères au plus.");
         }

@@ -11,7 +11,8 @@ namespace Microstructures.Core.Registrations;
 // An address registered already takes no second seat: its confirmation is sent again.
 public sealed class RegistrationService(
     EventCatalogue catalogue, RegistrationCommitter committer, RegistrationRateLimiter limiter, RegistrationStore store, RegistrationLinks links, EmailOutbox outbox, RegistrationEmails emails,
-    TimeProvider time, ILogger<RegistrationService> logger)
+    TimeProvider time, ILogger<RegistrationService> logger,
+    PlatformMetrics metrics)
 {
     // client: the caller's address as the platform knows it (never one the caller wrote), for the limit per address.
     public async Task<Result<RegistrationOutcome>> RegisterAsync(string eventId, RegistrationInput? input, RegistrationSource source = RegistrationSource.Public, IPAddress? client = null, CancellationToken cancellationToken = default)
@@ -48,6 +49,7 @@ public sealed class RegistrationService(
         switch (await committer.CommitAsync(reg, source, now))
         {
             case Taken taken:
+                metrics.RegistrationTaken(reg.Status.ToString());
                 logger.LogInformation("Registered {RegistrationId} for {EventId} as {Status}", reg.RegistrationId, eventId, reg.Status);
                 return Result<RegistrationOutcome>.Success(new RegistrationOutcome(RegistrationOutcomeKind.Created, reg.RegistrationId, reg.Status, taken.Position,
                     links.ManageLink(eventId, reg.RegistrationId).ToString()));

@@ -20,7 +20,7 @@ public sealed record SubmissionRequest(string NetworkId, string? Kind, string? P
 // before the message leaves a queued receipt that sending the file again, or RequeueStaleAsync, queues.
 public sealed partial class SubmissionService(
     SubmissionParser parser, RawSubmissionStore blobs, ReceiptStore receipts, SubmissionDataStore data, StorageInitializer storage,
-    OrgTreeStore orgTree, AuditTrail audit, IOptions<SubmissionOptions> options, TimeProvider time, ILogger<SubmissionService> logger)
+    OrgTreeStore orgTree, AuditTrail audit, IOptions<SubmissionOptions> options, TimeProvider time, PlatformMetrics metrics, ILogger<SubmissionService> logger)
 {
     public const int MaxReportedRefusals = 100;
 
@@ -126,6 +126,11 @@ public sealed partial class SubmissionService(
         if (status == ReceiptStatus.Queued)
         {
             await EnqueueAsync(request.NetworkId, receiptId, cancellationToken);
+        }
+        else
+        {
+            // Nothing to compute: processed here (accepted ones are counted by IndicatorComputation).
+            metrics.SubmissionProcessed(entity.Kind, nameof(ReceiptStatus.Rejected));
         }
         LogReceived(receiptId, request.NetworkId, entity.Kind, entity.Period, entity.Rows, entity.Rejected);
         return Result<SubmissionReceipt>.Success(ToModel(entity, validated.Errors));

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microstructures.Core.Common;
 
 namespace Microstructures.Core.Submissions;
 
@@ -8,6 +9,7 @@ public static class SubmissionServiceCollectionExtensions
     // Needs AddPlatformStorage, AddReferenceData and a TimeProvider.
     public static IServiceCollection AddSubmissions(this IServiceCollection services)
     {
+        services.AddPlatformMetrics();
         services.AddOptions<SubmissionOptions>().BindConfiguration(SubmissionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<RawSubmissionStore>();
         services.AddSingleton<ReceiptStore>();

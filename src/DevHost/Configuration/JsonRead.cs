@@ -3,7 +3,8 @@ using System.Text.Json.Nodes;
 
 namespace Microstructures.DevHost.Configuration;
 
-// host.json and function.json are read case-insensitively, with comments, like the real host does.
+// host.json, worker.config.json, functions.metadata and local.settings.json are read case-insensitively,
+// with comments, like the real host does.
 internal static class JsonRead
 {
     public static readonly JsonDocumentOptions DocumentOptions = new()

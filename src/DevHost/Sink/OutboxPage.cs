@@ -1,9 +1,10 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using Microstructures.DevHost.Pages;
 
 namespace Microstructures.DevHost.Sink;
 
-internal static class OutboxPage
+internal static partial class OutboxPage
 {
     public static async Task<IResult> RenderAsync(string? id, OutboxStore store, CancellationToken cancellationToken)
     {
@@ -61,7 +62,7 @@ internal static class OutboxPage
             {
                 // sandbox without allow-scripts: the e-mail's HTML is shown, never executed.
                 body.Append("<iframe title=\"Contenu HTML du courriel\" sandbox=\"allow-popups allow-popups-to-escape-sandbox\" srcdoc=\"")
-                    .Append(Html.Encode(selected.Html)).Append("\"></iframe>");
+                    .Append(Html.Encode(ResolveInlineParts(selected))).Append("\"></iframe>");
             }
             if (selected.Text is not null)
             {
@@ -71,6 +72,26 @@ internal static class OutboxPage
         }
         return Html.Page("Courriels (boîte d’envoi locale)", body.ToString());
     }
+
+    // An e-mail client shows an inline part where the HTML says cid:<Content-ID> (RFC 2392): here each
+    // such reference points at the part served by /_devhost/outbox/<id>/inline/<Content-ID>; a cid
+    // without a matching part is left as it is (a broken image, as a mail client would show it).
+    public static string ResolveInlineParts(OutboxMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var ids = message.Attachments.Where(a => a.ContentId is not null).Select(a => a.ContentId!).ToHashSet(StringComparer.Ordinal);
+        return CidReference().Replace(message.Html ?? "", match =>
+        {
+            var contentId = Uri.UnescapeDataString(match.Groups["id"].Value);
+            return ids.Contains(contentId) ? InlinePath(message.Id, contentId) : match.Value;
+        });
+    }
+
+    public static string InlinePath(string messageId, string contentId) =>
+        $"/_devhost/outbox/{Uri.EscapeDataString(messageId)}/inline/{Uri.EscapeDataString(contentId)}";
+
+    [GeneratedRegex("cid:(?<id>[^\"'\\s<>)]+)", RegexOptions.IgnoreCase)]
+    private static partial Regex CidReference();
 
     private static string Format(MailAddress address) =>
         string.IsNullOrEmpty(address.Name) ? address.Email : $"{address.Name} <{address.Email}>";

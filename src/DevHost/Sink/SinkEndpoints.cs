@@ -49,6 +49,16 @@ internal static class SinkEndpoints
                 : Results.File(Convert.FromBase64String(attachment.Content), attachment.Type ?? "application/octet-stream", attachment.Filename);
         });
 
+        // An inline part (an image the HTML shows as cid:<Content-ID>), for the outbox page's viewer.
+        app.MapGet("/_devhost/outbox/{id}/inline/{contentId}", async (string id, string contentId, OutboxStore store, CancellationToken cancellationToken) =>
+        {
+            var message = await store.FindAsync(id, cancellationToken);
+            var part = message?.Attachments.FirstOrDefault(a => a.ContentId == contentId);
+            return part is null
+                ? Results.NotFound()
+                : Results.File(Convert.FromBase64String(part.Content), part.Type ?? "application/octet-stream");
+        });
+
         app.MapGet("/_devhost/outbox/page", OutboxPage.RenderAsync);
         app.MapGet("/_devhost/outbox.html", OutboxPage.RenderAsync);
     }

@@ -24,14 +24,7 @@ internal sealed class GrpcServer : IAsyncDisposable
 
     public static async Task<GrpcServer> StartAsync(ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            ApplicationName = typeof(GrpcServer).Assembly.GetName().Name,
-            ContentRootPath = AppContext.BaseDirectory,
-            Args = [],
-        });
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(loggerFactory);
+        var builder = LoopbackAppBuilder.Create(loggerFactory);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2);

@@ -30,6 +30,11 @@ public sealed class FunctionCatalog
     public const string ManagePrefix = "api/manage";
     public const string NetworkPrefix = "api/network";
 
+    // The root "/": with host.json's empty routePrefix, an optional, always-empty parameter. An empty
+    // route is read as the function's name by the host, and "/" breaks the worker's routing (see the
+    // DevHost's README).
+    public const string HomeRoute = "{page:maxlength(0)?}";
+
     private readonly Dictionary<string, FunctionEntry> _byEntryPoint;
 
     private FunctionCatalog(IReadOnlyList<FunctionEntry> functions)
@@ -119,9 +124,9 @@ public sealed class FunctionCatalog
             {
                 problems.Add($"{f.Name}: HTTP functions are AuthorizationLevel.Anonymous; the app checks its own keys.");
             }
-            if (f.Route is null || !IsUnder(f.Route, "api"))
+            if (f.Route is null || !(IsUnder(f.Route, "api") || (f.Route == HomeRoute && f.Access == FunctionAccess.Public)))
             {
-                problems.Add($"{f.Name}: its route must start with api/ (the platform owns /).");
+                problems.Add($"{f.Name}: its route must start with api/ (the platform's public home page alone owns /, with the route {HomeRoute}).");
             }
             if (f.Methods.Count == 0)
             {

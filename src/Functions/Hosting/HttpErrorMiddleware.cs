@@ -87,7 +87,7 @@ public sealed partial class HttpErrorMiddleware(ILogger<HttpErrorMiddleware> log
         }
         http.Response.Clear();
         var answer = WantsPage(http.Request)
-            ? PageLayout.Public(title, $"<p class=\"notice danger\">{PageLayout.Encode(detail)}</p>", status)
+            ? PageResults.Notice(new Notice(PageTitles.ForStatus(status), detail), status)
             : TypedResults.Problem(title: title, detail: detail, statusCode: status);
         if (status == StatusCodes.Status503ServiceUnavailable)
         {

@@ -6,10 +6,12 @@ public static class PlatformMiddlewareExtensions
 {
     // Cross-cutting rules as worker middleware, chosen by the markers on each function (FunctionCatalog).
     // Called after ConfigureFunctionsWebApplication(): before it a middleware sees no HttpContext.
-    // Outermost first: errors (and the execution of every HTTP result), then the key checks, then audit.
+    // Outermost first: security headers (set as any HTTP answer starts), errors (and the execution of
+    // every HTTP result), then the key checks, then audit.
     public static IFunctionsWorkerApplicationBuilder UsePlatformMiddleware(this IFunctionsWorkerApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.UseWhen<SecurityHeadersMiddleware>(context => context.GetFunctionEntry().Trigger == FunctionTrigger.Http);
         builder.UseMiddleware<HttpErrorMiddleware>();
         builder.UseWhen<StaffKeyMiddleware>(context => context.GetFunctionEntry().Access == FunctionAccess.Staff);
         builder.UseWhen<NetworkKeyMiddleware>(context => context.GetFunctionEntry().Access == FunctionAccess.Network);

@@ -17,6 +17,7 @@ public static class PlatformServiceCollectionExtensions
     public static IServiceCollection AddPlatform(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        UnresolvedKeyVaultReferences.ThrowIfAny(configuration);
         // Built here so a function without its access marker stops the app at start, naming it.
         services.AddSingleton(FunctionCatalog.Load(typeof(PlatformServiceCollectionExtensions).Assembly));
         services.TryAddSingleton(configuration);
@@ -31,6 +32,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddOptions<ReferenceDataOptions>().BindConfiguration(ReferenceDataOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<SampleOrgTreeSeeder>();
         services.AddRegistrations();
+        services.AddPlatformTelemetry(configuration);
         return services;
     }
 }

@@ -3,8 +3,9 @@ using Microstructures.Functions.Hosting;
 
 namespace Microstructures.Functions.Pages;
 
-// Static assets (CSS, JS modules) embedded in the assembly and served by one HTTP function, since
-// the Functions host forwards only the routes of declared functions.
+// Static assets (CSS, JS modules, the import template) embedded in the assembly and served by one
+// HTTP function, since the Functions host forwards only the routes of declared functions. Only
+// embedded files of these types exist here: a name never reaches the file system.
 public static class AssetsHttp
 {
     private static readonly Dictionary<string, string> Types = new(StringComparer.OrdinalIgnoreCase)
@@ -13,6 +14,7 @@ public static class AssetsHttp
         [".js"] = "text/javascript; charset=utf-8",
         [".svg"] = "image/svg+xml",
         [".png"] = "image/png",
+        [".csv"] = "text/csv; charset=utf-8",
     };
 
     [Function("Assets")]
@@ -27,6 +29,8 @@ public static class AssetsHttp
             return TypedResults.Problem(title: "Ressource introuvable", statusCode: StatusCodes.Status404NotFound);
         }
         request.HttpContext.Response.Headers.CacheControl = "public, max-age=300";
-        return TypedResults.Stream(assembly.GetManifestResourceStream(resource)!, type);
+        return Path.GetExtension(name).Equals(".csv", StringComparison.OrdinalIgnoreCase)
+            ? TypedResults.Stream(assembly.GetManifestResourceStream(resource)!, type, fileDownloadName: name)
+            : TypedResults.Stream(assembly.GetManifestResourceStream(resource)!, type);
     }
 }

@@ -5,7 +5,7 @@ using Microstructures.Functions.Hosting;
 namespace Microstructures.Functions.ReferenceData;
 
 // Idempotent CSV import of the whole tree. The CSV file is the raw body (text/csv), as the staff
-// page's file upload sends it.
+// page's file upload sends it; its bytes go to Core as they are, which detects their encoding.
 public sealed class ImportOrgTreeHttp(OrgTreeImport import)
 {
     public const int MaxImportBytes = 4 * 1024 * 1024;
@@ -19,9 +19,10 @@ public sealed class ImportOrgTreeHttp(OrgTreeImport import)
         ArgumentNullException.ThrowIfNull(request);
         if (request.ContentLength is > MaxImportBytes)
         {
-            return ResultHttpExtensions.Invalid("file", "Le fichier dépasse 4 Mo : découpez-le.");
+            return ResultHttpExtensions.Invalid("file", "Le fichier dépasse 4 Mo\u00A0: découpez-le.");
         }
-        var csv = await request.ReadUtf8TextAsync(MaxImportBytes, "Le fichier", cancellationToken);
-        return (await import.ImportAsync(csv, Actor.Staff, cancellationToken)).ToHttp();
+        // A chunked upload has no Content-Length: past the limit while reading is a 413.
+        var content = await request.ReadBytesAsync(MaxImportBytes, cancellationToken);
+        return (await import.ImportAsync(content, Actor.Staff, cancellationToken)).ToHttp();
     }
 }

@@ -1,4 +1,5 @@
 using Microstructures.Functions.Hosting;
+using Microstructures.Functions.Pages;
 
 namespace Microstructures.Functions.ReferenceData;
 
@@ -6,11 +7,19 @@ namespace Microstructures.Functions.ReferenceData;
 // their script fetches everything from the staff functions with the key.
 public static class StaffPagesHttp
 {
+    public const string HomeHref = "/api/manage";
+    public const string KeysHref = "/api/manage/keys";
+
+    // The import's template file, an asset (its columns are OrgTreeImport.Columns; a test holds them equal).
+    public const string ImportTemplate = "modele-import-arbre.csv";
+
     [Function("ManageHome")]
     [StaffPage]
-    public static IResult Home([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/manage")] HttpRequest request) => ReferenceDataPages.Home();
+    public static IResult Home([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/manage")] HttpRequest request) =>
+        PageResults.Page(StaffHomePage.Create());
 
     [Function("ManageKeysPage")]
     [StaffPage]
-    public static IResult Keys([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/manage/keys")] HttpRequest request) => ReferenceDataPages.Keys();
+    public static IResult Keys([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/manage/keys")] HttpRequest request) =>
+        PageResults.Page(NetworkKeysPage.Create());
 }

@@ -1,11 +1,12 @@
 using Microstructures.Core.Registrations;
 using Microstructures.Functions.Hosting;
+using Microstructures.Functions.Pages;
 
 namespace Microstructures.Functions.Registrations;
 
 // Check-in at the door: the staff hand out a per-event link (revocable); the volunteer's phone page
 // posts the token read from each attendee's QR code (typed, or scanned with the phone's camera).
-public sealed class CheckinHttp(CheckinService checkins)
+public sealed class CheckinHttp(CheckinService checkins, EventCatalogue catalogue)
 {
     [Function("CheckinPage")]
     [PublicAccess]
@@ -15,7 +16,9 @@ public sealed class CheckinHttp(CheckinService checkins)
     {
         ArgumentNullException.ThrowIfNull(request);
         var door = request.QueryValue("door");
-        return await checkins.IsDoorKeyValidAsync(eventId, door, cancellationToken) ? CheckinPages.Door(door) : CheckinPages.InvalidLink();
+        return await checkins.IsDoorKeyValidAsync(eventId, door, cancellationToken) && await catalogue.GetSummaryAsync(eventId, cancellationToken) is { IsSuccess: true } summary
+            ? PageResults.Page(CheckinDoorPage.Create(new CheckinDoor(door!, summary.Value!)))
+            : PageResults.Notice(new Notice(PageTitles.InvalidDoorLink, "Ce lien d'accueil n'est pas (ou plus) valide\u00A0: demandez le lien à jour à l'équipe."), StatusCodes.Status404NotFound);
     }
 
     // Idempotent: a second scan of the same code says so.

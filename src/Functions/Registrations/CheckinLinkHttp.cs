@@ -4,6 +4,7 @@ using Microstructures.Functions.Hosting;
 namespace Microstructures.Functions.Registrations;
 
 // The door link for the volunteers; DELETE revokes every link given so far and answers the new one.
+// With it, its QR code as a data: URI, for the staff page to show (a volunteer scans it to open the link).
 public sealed class CheckinLinkHttp(CheckinService checkins)
 {
     [Function("CheckinLink")]
@@ -15,6 +16,6 @@ public sealed class CheckinLinkHttp(CheckinService checkins)
     {
         ArgumentNullException.ThrowIfNull(request);
         var link = await checkins.GetLinkAsync(eventId, revokePrevious: HttpMethods.IsDelete(request.Method), cancellationToken);
-        return link.ToHttp();
+        return link.ToHttp(l => TypedResults.Ok(new { l.Url, l.Version, QrCode = "data:image/png;base64," + Convert.ToBase64String(RegistrationEmails.Qr(l.Url)) }));
     }
 }

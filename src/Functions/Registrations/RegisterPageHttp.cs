@@ -5,7 +5,7 @@ using Microstructures.Functions.Hosting;
 namespace Microstructures.Functions.Registrations;
 
 // The public registration form: GET shows it, POST (the form itself, without JavaScript) registers.
-public sealed class RegisterPageHttp(RegistrationService service, EventCatalogue catalogue, RegistrationViews views, IOptions<PublicSiteOptions> site)
+public sealed class RegisterPageHttp(RegistrationService service, EventCatalogue catalogue, IOptions<PublicSiteOptions> site)
 {
     [Function("RegisterPage")]
     [PublicAccess]
@@ -16,6 +16,6 @@ public sealed class RegisterPageHttp(RegistrationService service, EventCatalogue
         ArgumentNullException.ThrowIfNull(request);
         return HttpMethods.IsGet(request.Method)
             ? await RegistrationPages.ShowFormAsync(eventId, catalogue, cancellationToken)
-            : await RegistrationPages.SubmitFormAsync(eventId, await RegistrationForm.ReadAsync(request, cancellationToken), request.ClientAddress(site.Value), service, catalogue, views, cancellationToken);
+            : await RegistrationPages.SubmitFormAsync(eventId, await RegistrationForm.ReadAsync(request, cancellationToken), request.ClientAddress(site.Value), service, catalogue, cancellationToken);
     }
 }

@@ -1,14 +1,17 @@
+using Microsoft.Extensions.Options;
 using Microstructures.Core.Registrations;
 using Microstructures.Functions.Hosting;
+using Microstructures.Functions.Pages;
 
 namespace Microstructures.Functions.Registrations;
 
 // The staff events page (a shell without data) and the list its script reads with the staff key.
-public sealed class StaffEventsHttp(RegistrationStore store, TimeProvider time)
+public sealed class StaffEventsHttp(RegistrationStore store, TimeProvider time, IOptions<PublicSiteOptions> app)
 {
     [Function("ManageEventsPage")]
     [StaffPage]
-    public static IResult Page([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/manage/events")] HttpRequest request) => StaffEventsPage.Show();
+    public IResult Page([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/manage/events")] HttpRequest request) =>
+        PageResults.Page(StaffEventsPage.Create(app.Value.Link("/")));
 
     // Events with their counters, newest first.
     [Function("ManageEventList")]

@@ -1,8 +1,11 @@
+using System.Diagnostics.Metrics;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Microstructures.Core.Common;
 using Microstructures.Core.Email;
 using Microstructures.Core.Storage;
 using Microstructures.TestSupport;
@@ -16,15 +19,20 @@ public sealed class EmailHarness : IDisposable
 {
     private readonly ServiceProvider _services;
 
-    public EmailHarness(Azurite azurite)
+    public EmailHarness(Azurite azurite, IDictionary<string, string?>? settings = null)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var values = new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = azurite.IsolatedConnectionString(),
             ["Email:FromAddress"] = "no-reply@example.org",
             ["Email:FromName"] = "CNRMS",
             ["SendGrid:ApiKey"] = "SG.test",
-        }).Build();
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         Sender.Setup(s => s.SendAsync(It.IsAny<string>(), It.IsAny<EmailMessage>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new EmailSendResult(EmailSendStatus.Accepted, "provider-1", 202));
         var services = new ServiceCollection()
@@ -46,6 +54,10 @@ public sealed class EmailHarness : IDisposable
     public PendingEmailSweeper Sweeper => _services.GetRequiredService<PendingEmailSweeper>();
     public EmailEventReconciler Reconciler => _services.GetRequiredService<EmailEventReconciler>();
     public StorageInitializer Storage => _services.GetRequiredService<StorageInitializer>();
+
+    // The measurements of one of PlatformMetrics' instruments from now on.
+    public MetricCollector<long> Collect(string instrument) =>
+        new(_services.GetRequiredService<IMeterFactory>(), PlatformMetrics.MeterName, instrument);
 
     public static EmailMessage Message(string to = "participant@example.org") => new()
     {

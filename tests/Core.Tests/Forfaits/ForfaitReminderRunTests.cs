@@ -1,4 +1,7 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
+using Microstructures.Core.Common;
 using Microstructures.Core.Email;
 using Microstructures.Core.Forfaits;
 using Microstructures.TestSupport;
@@ -63,6 +66,24 @@ public sealed class ForfaitReminderRunTests(Azurite azurite) : IClassFixture<Azu
         Assert.Equal(0, again.Sent);
         Assert.Equal(first.Count, (await h.RecordedEmailsAsync()).Count);
         Assert.Empty(await h.DrainQueueAsync());
+    }
+
+    [Fact]
+    public async Task RemindersSentAreCountedByDigestKindOnceEvenWhenTheRunIsRepeated()
+    {
+        using var h = await StartAsync(azurite.IsolatedConnectionString());
+        using var counted = new MetricCollector<long>(h.Get<IMeterFactory>(), PlatformMetrics.MeterName, "RemindersSent");
+        await h.IncludeEndingInAsync(ForfaitHarness.MicrostructureA1, "PAT-01", 5);
+        await h.IncludeEndingInAsync(ForfaitHarness.MicrostructureA1, "PAT-02", 29);
+        await h.IncludeEndingInAsync(ForfaitHarness.MicrostructureB1, "PAT-03", 90);
+
+        var report = await h.Run.RunAsync();
+        await h.Run.RunAsync();
+
+        var byKind = counted.GetMeasurementSnapshot().GroupBy(m => (string)m.Tags["kind"]!).ToDictionary(g => g.Key, g => g.Sum(m => m.Value));
+        // The 7-day and 30-day reminders in the team's digest, the 5-day one escalated to the network.
+        Assert.Equal(new Dictionary<string, long> { ["microstructure"] = 2, ["network"] = 1 }, byKind);
+        Assert.Equal(report.Sent, byKind.Values.Sum());
     }
 
     [Fact]

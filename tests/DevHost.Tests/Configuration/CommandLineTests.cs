@@ -25,6 +25,24 @@ public sealed class CommandLineTests(Azurite azurite) : IClassFixture<Azurite>
         return Process.Start(psi)!;
     }
 
+    // The worker's process id once the CLI on `port` runs it (GET /admin/host/status).
+    private static async Task<int> WorkerPidAsync(int port)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };
+        var status = await Eventually.UntilAsync(async () =>
+        {
+            try
+            {
+                return await client.GetFromJsonAsync<JsonObject>("/admin/host/status");
+            }
+            catch (HttpRequestException)
+            {
+                return null;
+            }
+        }, s => s?["processId"] is not null, "the DevHost running its worker");
+        return (int)status!["processId"]!;
+    }
+
     [Fact]
     public async Task ConfigurationErrorExitsWithCode2NamingTheFile()
     {
@@ -61,19 +79,7 @@ public sealed class CommandLineTests(Azurite azurite) : IClassFixture<Azurite>
         cli.ErrorDataReceived += (_, e) => { if (e.Data is { } line) { output.Enqueue(line); } };
         cli.BeginOutputReadLine();
         cli.BeginErrorReadLine();
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };
-        var status = await Eventually.UntilAsync(async () =>
-        {
-            try
-            {
-                return await client.GetFromJsonAsync<JsonObject>("/admin/host/status");
-            }
-            catch (HttpRequestException)
-            {
-                return null;
-            }
-        }, s => s?["processId"] is not null, "the DevHost running its worker");
-        var workerPid = (int)status!["processId"]!;
+        var workerPid = await WorkerPidAsync(port);
 
         using (var kill = Process.Start("kill", ["-TERM", cli.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
@@ -101,19 +107,7 @@ public sealed class CommandLineTests(Azurite azurite) : IClassFixture<Azurite>
         int workerPid;
         try
         {
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };
-            var status = await Eventually.UntilAsync(async () =>
-            {
-                try
-                {
-                    return await client.GetFromJsonAsync<JsonObject>("/admin/host/status");
-                }
-                catch (HttpRequestException)
-                {
-                    return null;
-                }
-            }, s => s?["processId"] is not null, "the DevHost running its worker");
-            workerPid = (int)status!["processId"]!;
+            workerPid = await WorkerPidAsync(port);
             Assert.True(StartupErrorTests.ProcessAlive(workerPid));
         }
         finally

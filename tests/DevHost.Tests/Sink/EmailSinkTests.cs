@@ -92,6 +92,30 @@ public sealed class EmailSinkTests(EmailSinkFixture fixture) : IClassFixture<Ema
         Assert.Contains("billet.pdf", page, StringComparison.Ordinal);
     }
 
+    // The outbox viewer shows inline images as a mail client does: cid:<Content-ID> becomes the part itself.
+    [Fact]
+    public async Task TheOutboxPageShowsInlinePartsWhereTheHtmlReferencesTheirContentId()
+    {
+        using var root = NewClient();
+        var to = Unique("inline");
+        byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3];
+        var mail = Mail(new JsonArray(To(to, "Inline")));
+        mail["content"]![1]!["value"] = "<p><img src=\"cid:qr-checkin\" alt=\"code\"> <img src=\"cid:absent\" alt=\"x\"></p>";
+        mail["attachments"]!.AsArray().Add(new JsonObject { ["content"] = Convert.ToBase64String(png), ["filename"] = "code.png", ["type"] = "image/png", ["disposition"] = "inline", ["content_id"] = "qr-checkin" });
+        (await root.PostAsJsonAsync("/v3/mail/send", mail)).EnsureSuccessStatusCode();
+        var id = (string)Assert.Single(await OutboxAsync(root, "?to=" + Uri.EscapeDataString(to)))!["id"]!;
+
+        var page = await root.GetStringAsync($"/_devhost/outbox/page?id={id}");
+        using var part = await root.GetAsync($"/_devhost/outbox/{id}/inline/qr-checkin");
+
+        Assert.Contains($"src=&quot;/_devhost/outbox/{id}/inline/qr-checkin&quot;", page, StringComparison.Ordinal);
+        Assert.Contains("src=&quot;cid:absent&quot;", page, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, part.StatusCode);
+        Assert.Equal("image/png", part.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(png, await part.Content.ReadAsByteArrayAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await root.GetAsync($"/_devhost/outbox/{id}/inline/absent")).StatusCode);
+    }
+
     public static TheoryData<string, string> Rejections => new()
     {
         { "1001 personalizations", "personalizations" },

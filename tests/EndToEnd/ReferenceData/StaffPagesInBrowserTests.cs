@@ -92,6 +92,13 @@ public sealed class StaffPagesInBrowserTests(Azurite azurite, Browser browser) :
         await page.GetByRole(AriaRole.Button, new() { Name = "Historique de Cabinet Nouveau Nom" }).ClickAsync();
         await Assertions.Expect(page.Locator("#history-list")).ToContainTextAsync("Cabinet Ancien Nom → Cabinet Nouveau Nom");
         await Assertions.Expect(page.Locator("#history-list")).ToContainTextAsync("Équipe CNRMS");
+        // In French: the action, the field's label and its values as the form shows them.
+        await Assertions.Expect(page.Locator("#history-list")).ToContainTextAsync("Nom\u00a0: Cabinet Ancien Nom → Cabinet Nouveau Nom");
+        await Assertions.Expect(page.Locator("#history-list td", new() { HasText = "modifié" })).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#history-list")).ToContainTextAsync("Type d'exercice\u00a0: — → cabinet de médecine générale");
+        await Assertions.Expect(page.Locator("#history-list")).ToContainTextAsync("Réseau\u00a0: — → RMS Édition");
+        Assert.DoesNotContain("updated", await page.Locator("#history-list").TextContentAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain("practiceType", await page.Locator("#history-list").TextContentAsync(), StringComparison.Ordinal);
 
         await page.Locator("#team-ms").SelectOptionAsync("edit-ms");
         await page.GetByLabel("Année").FillAsync("2025");
@@ -122,7 +129,7 @@ public sealed class StaffPagesInBrowserTests(Azurite azurite, Browser browser) :
         await Assertions.Expect(page.Locator("#region-id")).ToHaveAttributeAsync("aria-invalid", "true");
         Assert.Contains("region-id-error", await page.Locator("#region-id").GetAttributeAsync("aria-describedby"), StringComparison.Ordinal);
         await Assertions.Expect(page.Locator("#region-id")).ToBeFocusedAsync();
-        await Assertions.Expect(page.Locator("#staff-message")).ToContainTextAsync("Identifiant : L'identifiant");
+        await Assertions.Expect(page.Locator("#staff-message")).ToContainTextAsync("Identifiant\u00a0: L'identifiant");
 
         await page.Locator("#region-id").FillAsync("region-des-essais");
         await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer la région" }).ClickAsync();

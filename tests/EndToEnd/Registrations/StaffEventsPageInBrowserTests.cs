@@ -33,8 +33,8 @@ public sealed class StaffEventsPageInBrowserTests(Azurite azurite, Browser brows
         await page.GetByText("Journée régionale Grand Est").ClickAsync();
         await page.Locator("#registrations tr", new() { HasText = "Yanis Exemple" }).WaitForAsync();
 
-        Assert.Contains("1 confirmé(s) sur 50 places", await page.Locator("#counts").TextContentAsync(), StringComparison.Ordinal);
-        Assert.Contains("Psychologue : 1", await page.Locator("#counts").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Contains("1\u00a0inscription confirmée sur 50\u00a0places", await page.Locator("#counts").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Contains("Psychologue\u00a0: 1", await page.Locator("#counts").TextContentAsync(), StringComparison.Ordinal);
         Assert.Equal("page", await page.Locator("nav.staff a[href='/api/manage/events']").GetAttributeAsync("aria-current"));
 
         await page.Locator("#registrations tr", new() { HasText = "Yanis Exemple" }).GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Modifier" }).ClickAsync();
@@ -67,7 +67,10 @@ public sealed class StaffEventsPageInBrowserTests(Azurite azurite, Browser brows
         await page.FillAsync("#ev-registrationOpensAt", "2030-04-01T09:00");
         await page.FillAsync("#ev-registrationClosesAt", "2030-05-30T18:00");
         await page.FillAsync("#ev-contactEmail", "contact@example.org");
-        await page.FillAsync("#ev-questions", "atelier | Atelier de l'après-midi | obligatoire");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Ajouter une question" }).ClickAsync();
+        await page.GetByLabel("Intitulé").FillAsync("Atelier de l'après-midi");
+        await page.GetByLabel("Identifiant", new() { Exact = true }).FillAsync("atelier");
+        await page.GetByLabel("Réponse obligatoire").CheckAsync();
         await page.ClickAsync("#event-form button[type=submit]");
         await page.Locator("#staff-message", new() { HasText = "Événement enregistré." }).WaitForAsync();
         await page.FillAsync("#ev-capacity", "90");
@@ -153,7 +156,7 @@ public sealed class StaffEventsPageInBrowserTests(Azurite azurite, Browser brows
         await Assertions.Expect(answer).ToHaveAccessibleDescriptionAsync("Erreur : Répondez en 1 000 caractères au plus.");
         await Assertions.Expect(page.GetByLabel("Prénom")).ToHaveAccessibleDescriptionAsync(new System.Text.RegularExpressions.Regex("sans caractères spéciaux"));
         await Assertions.Expect(page.GetByLabel("Prénom")).ToBeFocusedAsync(); // the first field to correct, for keyboard users
-        Assert.Contains("Atelier de l'après-midi : Répondez en 1 000 caractères au plus.", await page.Locator("#staff-message").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Contains("Atelier de l'après-midi\u00a0: Répondez en 1 000 caractères au plus.", await page.Locator("#staff-message").TextContentAsync(), StringComparison.Ordinal);
 
         await page.FillAsync("#b-firstName", "Zoé");
         await answer.FillAsync("Coordination des soins");

@@ -19,15 +19,17 @@ public sealed class HealthTests(FunctionsHost app) : IClassFixture<FunctionsHost
         Assert.Empty(body.GetProperty("down").EnumerateArray());
     }
 
-    // The platform owns / (AzureWebJobsDisableHomepage: no host page there); nothing of ours answers it yet.
+    // The platform owns / (AzureWebJobsDisableHomepage: no host page there): its public home page answers.
     [Fact]
-    public async Task TheHostsHomePageIsOff()
+    public async Task TheRootIsThePlatformsHomeNotTheHosts()
     {
         using var client = app.CreateClient();
 
         using var response = await client.GetAsync("/");
 
-        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<h1>Événements de la CNRMS</h1>", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }
 

@@ -14,7 +14,7 @@ public sealed class FunctionCatalogTests
     {
         var catalog = FunctionCatalog.Load(typeof(FunctionCatalog).Assembly);
 
-        Assert.Equal(48, catalog.Functions.Count);
+        Assert.Equal(51, catalog.Functions.Count);
         Assert.Empty(FunctionCatalog.Problems(catalog.Functions));
     }
 
@@ -28,6 +28,8 @@ public sealed class FunctionCatalogTests
     [InlineData("api/events/{eventId}", new[] { FunctionAccess.Staff }, "api/manage")]
     [InlineData("api/events/{eventId}", new[] { FunctionAccess.Network }, "api/network")]
     [InlineData("events/{eventId}", new[] { FunctionAccess.Public }, "api/")]
+    [InlineData("{page:maxlength(0)?}", new[] { FunctionAccess.Staff }, "api/")]
+    [InlineData("{page?}", new[] { FunctionAccess.Public }, "api/")]
     public void AnHttpFunctionBreakingAnAccessRuleIsNamed(string route, FunctionAccess[] markers, string rule)
     {
         var problems = FunctionCatalog.Problems([Http("Ok", "api/health", FunctionAccess.Public), Http("Leaky", route, markers)]);

@@ -18,7 +18,8 @@ public sealed class FunctionMetadataTests
 
     // Every function of the app with its trigger, as they were before the move to the isolated worker
     // (and as the README's table, alerts and settings name them): names, routes, methods, queues and
-    // schedules do not change with the hosting model.
+    // schedules do not change with the hosting model. Since then: the public home page at / and the
+    // form's printable poster.
     private static readonly Dictionary<string, string> Expected = new(StringComparer.Ordinal)
     {
         ["Assets"] = "http GET api/assets/{name}",
@@ -35,6 +36,7 @@ public sealed class FunctionMetadataTests
         ["GetAuditTrail"] = "http GET api/manage/audit/{entityType}/{entityId}",
         ["GetOrgTree"] = "http GET api/manage/tree",
         ["Health"] = "http GET api/health",
+        ["Home"] = "http GET {page:maxlength(0)?}",
         ["ImportOrgTree"] = "http POST api/manage/import",
         ["ManageEvent"] = "http GET,PUT api/manage/events/{eventId}",
         ["ManageEventList"] = "http GET api/manage/event-list",
@@ -53,11 +55,13 @@ public sealed class FunctionMetadataTests
         ["NetworkListMicrostructures"] = "http GET api/network/microstructures",
         ["NetworkSetTeam"] = "http PUT api/network/microstructures/{microstructureId}/teams/{year:int}",
         ["OrganiserMessage"] = "http POST api/manage/events/{eventId}/messages",
+        ["PoisonQueueMetrics"] = "timer 0 */5 * * * *",
         ["PurgeRegistrations"] = "timer 0 30 3 * * *",
         ["Register"] = "http POST api/events/{eventId}/registrations",
         ["RegisterPage"] = "http GET,POST api/events/{eventId}/register",
         ["RegistrationCounts"] = "http GET api/manage/events/{eventId}/counts",
         ["RegistrationFormQrCode"] = "http GET api/events/{eventId}/qr",
+        ["RegistrationPoster"] = "http GET api/events/{eventId}/poster",
         ["RelayRegistrationEmails"] = "queue registration-emails",
         ["RemindAttendees"] = "timer 0 5 * * * *",
         ["RevokeNetworkKey"] = "http POST api/manage/networks/{networkId}/keys/{keyId}/revoke",
@@ -150,9 +154,11 @@ public sealed class FunctionMetadataTests
     }
 
     [Fact]
-    public void EveryRouteStartsWithApiAndNoneWithAdminOrRuntime()
+    public void EveryRouteStartsWithApiButThePublicHomeAndNoneWithAdminOrRuntime()
     {
-        foreach (var function in Declared.Where(f => f.IsHttp))
+        var home = Assert.Single(Declared, f => f.IsHttp && !FunctionCatalog.IsUnder(f.Route, "api"));
+        Assert.Equal(("Home", FunctionCatalog.HomeRoute, FunctionAccess.Public), (home.Name, home.Route, InCatalog(home).Access));
+        foreach (var function in Declared.Where(f => f.IsHttp && f != home))
         {
             Assert.StartsWith("api/", function.Route + "/", StringComparison.Ordinal);
             Assert.False(function.Route!.StartsWith("admin", StringComparison.OrdinalIgnoreCase) || function.Route.StartsWith("runtime", StringComparison.OrdinalIgnoreCase),

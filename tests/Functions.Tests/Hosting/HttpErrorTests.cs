@@ -41,8 +41,12 @@ public sealed class HttpErrorTests(TableDownHost app) : IClassFixture<TableDownH
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         var page = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
         Assert.Contains("<html lang=\"fr\">", page, StringComparison.Ordinal);
-        Assert.Contains("<title>Service momentanément indisponible", page, StringComparison.Ordinal);
-        Assert.EndsWith("</html>", page, StringComparison.Ordinal);
+        Assert.Contains("<title>Erreur\u00A0: service momentanément indisponible", page, StringComparison.Ordinal);
+        Assert.Contains("réessayez dans une minute", page, StringComparison.Ordinal);
+        Assert.EndsWith("</html>", page.TrimEnd(), StringComparison.Ordinal);
+        // The error page is a page like the others: its security headers too.
+        Assert.Equal(Microstructures.Functions.Hosting.SecurityHeadersMiddleware.ContentSecurityPolicy, response.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.True(response.Headers.CacheControl?.NoStore);
     }
 
     // The staff key is checked before the function runs: a bad key is answered at once, storage untouched.

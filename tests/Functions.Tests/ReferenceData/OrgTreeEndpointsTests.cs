@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 
 namespace Microstructures.Functions.Tests.ReferenceData;
 
@@ -40,7 +41,10 @@ public sealed class OrgTreeEndpointsTests(FunctionsHost app) : IClassFixture<Fun
         // A network with an open microstructure cannot be closed; once it is closed, it can.
         var refused = await staff.PostAsJsonAsync("/api/manage/networks/crud-rms/close", new { });
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
-        Assert.Contains("crud-acacias", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // Named as staff know it, not by its id.
+        var refusal = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!;
+        Assert.Contains("«\u00a0MSP des Acacias\u00a0»", refusal, StringComparison.Ordinal);
+        Assert.DoesNotContain("crud-acacias", refusal, StringComparison.Ordinal);
 
         var closeMs = await staff.PostAsJsonAsync("/api/manage/microstructures/crud-acacias/close", new { closedOn = "2026-06-30" });
         Assert.Equal(HttpStatusCode.OK, closeMs.StatusCode);
@@ -144,6 +148,23 @@ public sealed class OrgTreeEndpointsTests(FunctionsHost app) : IClassFixture<Fun
         Assert.All(trail, e => Assert.Equal("staff", e!["actorKind"]!.GetValue<string>()));
         Assert.Equal("Bretagne (test)", trail[1]!["changes"]!["name"]!["after"]!.GetValue<string>());
         Assert.Equal("Bretagne", trail[1]!["changes"]!["name"]!["before"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ARegionWithOpenNetworksIsNotClosedAndTheRefusalNamesThem()
+    {
+        var staff = app.CreateStaffClient();
+        await OrgTreeApi.CreateRegionAsync(staff, "named-region", "Bretagne");
+        await OrgTreeApi.CreateNetworkAsync(staff, "named-rms-a", "named-region", "RMS d'Armor");
+        await OrgTreeApi.CreateNetworkAsync(staff, "named-rms-b", "named-region", "RMS du Léon");
+
+        var refused = await staff.PostAsJsonAsync("/api/manage/regions/named-region/close", new { });
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var detail = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!;
+        Assert.Contains("«\u00a0RMS d'Armor\u00a0»", detail, StringComparison.Ordinal);
+        Assert.Contains("«\u00a0RMS du Léon\u00a0»", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("named-rms", detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -8,13 +8,13 @@ public sealed class OrgTreeImportTests(FunctionsHost app) : IClassFixture<Functi
 {
     private const string Header = "region_id;region;reseau_id;reseau;association;coordination_administrative;coordination_medicale;microstructure_id;microstructure;commune;code_postal;type;contacts;ouverture;annee;medecins;psychologues;travailleurs_sociaux;psychiatres";
 
-    private static async Task<(HttpStatusCode Status, JsonObject Body)> ImportAsync(HttpClient staff, string csv, bool bom = false)
+    static OrgTreeImportTests() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
+    private static Task<(HttpStatusCode Status, JsonObject Body)> ImportAsync(HttpClient staff, string csv, bool bom = false) =>
+        ImportAsync(staff, bom ? [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(csv)] : Encoding.UTF8.GetBytes(csv));
+
+    private static async Task<(HttpStatusCode Status, JsonObject Body)> ImportAsync(HttpClient staff, byte[] bytes)
     {
-        var bytes = Encoding.UTF8.GetBytes(csv);
-        if (bom)
-        {
-            bytes = [.. Encoding.UTF8.GetPreamble(), .. bytes];
-        }
         using var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
         var response = await staff.PostAsync("/api/manage/import", content);
@@ -98,6 +98,65 @@ public sealed class OrgTreeImportTests(FunctionsHost app) : IClassFixture<Functi
         Assert.Contains("appartient déjà au réseau « clash-other »", errors[1]!["reasons"]![0]!.GetValue<string>(), StringComparison.Ordinal);
         var network = await OrgTreeApi.GetJsonAsync(staff, "/api/manage/networks/clash-rms");
         Assert.Equal("RMS Clash", network!["name"]!.GetValue<string>());
+    }
+
+    // French Excel's "CSV (séparateur : point-virgule)" is Windows-1252, and people retitle columns.
+    [Fact]
+    public async Task AWindows1252FileFromFrenchExcelKeepsItsAccentsAndItsFrenchHeaders()
+    {
+        var staff = app.CreateStaffClient();
+        var csv = "Region_id;Région;Réseau_id;Réseau;Association;Coordination administrative;Coordination médicale;Microstructure_id;Microstructure;Commune;Code postal;Type;Contacts;Ouverture\r\n"
+            + "cp-bretagne;Bretagne;cp-armor;RMS d'Armor;Association Armor Santé;coordination@example.org;medecin@example.org;cp-epinal;Cabinet de l'Étang;Saint-Brieuc;22000;cabinet;accueil@example.org;2022-05-02\r\n";
+
+        var (status, report) = await ImportAsync(staff, Encoding.GetEncoding(1252).GetBytes(csv));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Empty(report["errors"]!.AsArray());
+        Assert.Equal(3, report["created"]!.GetValue<int>());
+        var network = await OrgTreeApi.GetJsonAsync(staff, "/api/manage/networks/cp-armor");
+        Assert.Equal("Association Armor Santé", network!["carryingAssociation"]!.GetValue<string>());
+        var microstructure = await OrgTreeApi.GetJsonAsync(staff, "/api/manage/microstructures/cp-epinal");
+        Assert.Equal("Cabinet de l'Étang", microstructure!["name"]!.GetValue<string>());
+        Assert.Equal("22000", microstructure["postcode"]!.GetValue<string>());
+    }
+
+    // Bytes that are neither UTF-8 nor Windows-1252 (0x81 has no character there) are not guessed at:
+    // the file is refused whole, in French, and no name is ever stored with "�".
+    [Fact]
+    public async Task AFileThatDoesNotDecodeIsRefusedAndNothingOfItIsStored()
+    {
+        var staff = app.CreateStaffClient();
+        byte[] bytes = [.. Encoding.ASCII.GetBytes(Header + "\nbad-enc;Grand Est;;;;;;;;;;;;;;;;;\nbad-enc-2;Caf"), 0x81, .. Encoding.ASCII.GetBytes(";;;;;;;;;;;;;;;;;\n")];
+        var withReplacement = Encoding.UTF8.GetBytes(Header + "\nbad-fffd;Caf\uFFFD;;;;;;;;;;;;;;;;;\n");
+
+        var (status, problem) = await ImportAsync(staff, bytes);
+        var (replacementStatus, _) = await ImportAsync(staff, withReplacement);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("n'a pas pu être lu", problem["errors"]!["file"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, replacementStatus);
+        Assert.Equal(HttpStatusCode.NotFound, (await staff.GetAsync("/api/manage/regions/bad-enc")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await staff.GetAsync("/api/manage/regions/bad-fffd")).StatusCode);
+    }
+
+    // The template the staff page offers: downloaded as a browser would, it names the import's columns and imports cleanly.
+    [Fact]
+    public async Task TheDownloadableTemplateHasTheImportsColumnsAndImportsWithoutError()
+    {
+        var staff = app.CreateStaffClient();
+
+        using var download = await app.CreateClient().GetAsync("/api/assets/" + Microstructures.Functions.ReferenceData.StaffPagesHttp.ImportTemplate);
+        var bytes = await download.Content.ReadAsByteArrayAsync();
+        var (status, report) = await ImportAsync(staff, bytes);
+
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal("text/csv", download.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("attachment", download.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal(Encoding.UTF8.GetPreamble(), bytes[..3]);
+        Assert.Equal(Microstructures.Core.ReferenceData.OrgTreeImport.Columns, Encoding.UTF8.GetString(bytes[3..]).Split("\r\n")[0].Split(';'));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Empty(report["errors"]!.AsArray());
+        Assert.Equal(1, report["rows"]!.GetValue<int>());
     }
 
     [Fact]

@@ -145,8 +145,8 @@ public sealed class EventManagementTests(FunctionsHost app) : IClassFixture<Func
         Assert.Contains("<label for=\"answers.atelier\">", form, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, unanswered.StatusCode);
         Assert.True((await unanswered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("answers.atelier", out _));
-        Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
-        Assert.Contains("Votre inscription est <strong>confirmée</strong>", await posted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.SeeOther, posted.StatusCode);
+        Assert.Contains("Votre inscription est <strong>confirmée</strong>", await client.GetStringAsync(posted.Headers.Location), StringComparison.Ordinal);
         Assert.Contains("Atelier de l'après-midi", csv.Split("\r\n")[0], StringComparison.Ordinal);
         Assert.EndsWith(";Atelier B", csv.Split("\r\n")[1], StringComparison.Ordinal);
     }

@@ -97,17 +97,20 @@ public sealed class RegistrationApiTests(FunctionsHost app) : IClassFixture<Func
         var owner = await client.PostAsync($"/api/events/{eventId}/register", Form());
         var stranger = await client.PostAsync($"/api/events/{eventId}/register", Form());
 
-        // The owner's answer page is the registration itself, and its script puts the manage link in the
-        // address bar (no redirect: a refresh must not post again); the stranger's holds no link.
-        Assert.Equal(HttpStatusCode.OK, owner.StatusCode);
-        Assert.Null(owner.Headers.Location);
-        var ownerPage = await owner.Content.ReadAsStringAsync();
+        // The owner is sent (303) to the registration's own page, whose address holds its signed link: a
+        // refresh reloads that page and never posts again; the stranger's answer holds no link.
+        Assert.Equal(HttpStatusCode.SeeOther, owner.StatusCode);
+        Assert.Matches($"^/api/events/{eventId}/registrations/[0-9a-f]{{32}}/manage\\?token=", owner.Headers.Location!.OriginalString);
+        Assert.Empty(await owner.Content.ReadAsByteArrayAsync());
+        var ownerPage = await client.GetStringAsync(owner.Headers.Location);
         Assert.Contains("Votre inscription est <strong>confirmée</strong>", ownerPage, StringComparison.Ordinal);
-        Assert.Matches($"history\\.replaceState\\(null, \"\", \"/api/events/{eventId}/registrations/[0-9a-f]{{32}}/manage\\?token=", ownerPage);
+        Assert.DoesNotContain("<script>", ownerPage, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, stranger.StatusCode);
         Assert.Null(stranger.Headers.Location);
         var page = await stranger.Content.ReadAsStringAsync();
         Assert.Contains("est déjà inscrite à cet événement", page, StringComparison.Ordinal);
+        // Status-neutral: the address may be on the waitlist, so no "confirmation" is promised.
+        Assert.DoesNotContain("confirmation", page, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("token=", page, StringComparison.Ordinal);
     }
 

@@ -35,6 +35,43 @@ public sealed class StaffRegistrationTests(FunctionsHost app) : IClassFixture<Fu
         Assert.Equal(3, lines.Length);
     }
 
+    // At the door and on the phone, staff need who is waiting in which place and who has arrived.
+    [Fact]
+    public async Task TheListAndTheCsvShowWaitlistPositionsAndPresence()
+    {
+        var eventId = await CreateEventAsync(app, capacity: 1);
+        using var client = app.CreateClient();
+        using var staff = app.CreateStaffClient();
+        var seated = await RegisterAsync(client, eventId, Person(Mail("presente"), "Alix"));
+        await RegisterAsync(client, eventId, Person(Mail("attente-1"), "Basile"));
+        await RegisterAsync(client, eventId, Person(Mail("attente-2"), "Céleste"));
+        var link = await staff.GetFromJsonAsync<JsonElement>($"/api/manage/events/{eventId}/checkin-link");
+        var door = Uri.UnescapeDataString(new Uri(link.GetProperty("url").GetString()!).Query.Split("door=")[1]);
+        var token = app.Services.Get<Microstructures.Core.Registrations.RegistrationTokens>().CheckinToken(eventId, seated.Body.GetProperty("registrationId").GetString()!);
+        (await client.PostAsJsonAsync($"/api/events/{eventId}/checkins", new { token, doorKey = door })).EnsureSuccessStatusCode();
+
+        var rows = (await staff.GetFromJsonAsync<JsonElement>($"/api/manage/events/{eventId}/registrations")).EnumerateArray().ToDictionary(r => r.GetProperty("firstName").GetString()!);
+        var searched = Assert.Single((await staff.GetFromJsonAsync<JsonElement>($"/api/manage/events/{eventId}/registrations?q=céleste")).EnumerateArray());
+        var csv = Encoding.UTF8.GetString((await staff.GetByteArrayAsync($"/api/manage/events/{eventId}/registrations.csv"))[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(JsonValueKind.Null, rows["Alix"].GetProperty("waitlistPosition").ValueKind);
+        Assert.Equal(JsonValueKind.String, rows["Alix"].GetProperty("checkedInAt").ValueKind);
+        Assert.Equal(1, rows["Basile"].GetProperty("waitlistPosition").GetInt32());
+        Assert.Equal(2, rows["Céleste"].GetProperty("waitlistPosition").GetInt32());
+        Assert.Equal(2, searched.GetProperty("waitlistPosition").GetInt32()); // its place in the whole list, not in the search
+        var header = csv[0].Split(';');
+        var present = Array.IndexOf(header, "Présent");
+        var position = Array.IndexOf(header, "Position en liste d'attente");
+        Assert.True(present > 0 && position > 0, csv[0]);
+        var byName = csv[1..].Select(l => l.Split(';')).ToDictionary(c => c[1]);
+        Assert.Equal("oui", byName["Alix"][present]);
+        Assert.Matches(@"^\d{2}/\d{2}/\d{4} \d{2}:\d{2}$", byName["Alix"][Array.IndexOf(header, "Arrivée")]);
+        Assert.Equal("", byName["Alix"][position]);
+        Assert.Equal("1", byName["Basile"][position]);
+        Assert.Equal("2", byName["Céleste"][position]);
+        Assert.Equal("", byName["Céleste"][present]);
+    }
+
     [Fact]
     public async Task TheStaffRegisterSomeoneWhoPhonedAndCancelOnTheirBehalf()
     {

@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microstructures.DevHost;
@@ -97,48 +96,41 @@ public class FunctionsHost : IAsyncLifetime
         return client;
     }
 
-    // Runs a queue or timer function now, as POST /admin/functions/{name} does on the Functions host,
-    // and waits for its outcome: {"succeeded", "status", "logs", "error"}.
+    // Runs a queue or timer function now and waits for its outcome (DevHostCalls.RunFunctionAsync).
     public async Task<JsonElement> RunFunctionAsync(string name, string input = "", int instance = 0)
     {
         using var client = CreateClient(instance);
-        using var response = await client.PostAsJsonAsync($"/admin/functions/{name}?wait=true", new { input });
-        response.EnsureSuccessStatusCode();
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
+        return await DevHostCalls.RunFunctionAsync(client, name, input);
     }
 
     // The e-mails the DevHost's SendGrid sink received for an address.
     public async Task<JsonElement[]> OutboxAsync(string to, int instance = 0)
     {
         using var client = CreateClient(instance);
-        using var json = JsonDocument.Parse(await client.GetStringAsync($"/_devhost/outbox?to={Uri.EscapeDataString(to)}"));
-        return json.RootElement.EnumerateArray().Select(e => e.Clone()).ToArray();
+        return await DevHostCalls.OutboxAsync(client, to);
     }
 
     // Polls the sink until `count` e-mails to `to` arrived (or the deadline passes), then returns them.
     public async Task<JsonElement[]> WaitForEmailsAsync(string to, int count = 1, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        JsonElement[] messages;
-        do
-        {
-            messages = await OutboxAsync(to);
-            if (messages.Length >= count)
-            {
-                return messages;
-            }
-            await Task.Delay(100);
-        }
-        while (DateTime.UtcNow < deadline);
-        return messages;
+        using var client = CreateClient();
+        return await DevHostCalls.WaitForEmailsAsync(client, to, count, timeout);
     }
 
-    public async Task DisposeAsync()
+    // Stops the DevHost instances (each worker is asked to terminate and shuts down as in Azure, flushing
+    // what it buffers); storage stays up until DisposeAsync.
+    public async Task StopInstancesAsync()
     {
         foreach (var server in _servers)
         {
             await server.DisposeAsync();
         }
+        _servers.Clear();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await StopInstancesAsync();
         if (_services is not null)
         {
             await _services.DisposeAsync();

@@ -1,0 +1,14 @@
+namespace Microstructures.Functions.Pages;
+
+public sealed record StaffNavItem(string Href, string Label);
+
+// Staff navigation: one entry per staff feature, in the order shown (the home page links to them too).
+public static class StaffNavigation
+{
+    public static IReadOnlyList<StaffNavItem> Items { get; } =
+    [
+        new("/api/manage", "Accueil"),
+        new("/api/manage/keys", "Clés réseau"),
+        new("/api/manage/events", "Événements"),
+    ];
+}

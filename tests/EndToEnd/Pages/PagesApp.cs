@@ -1,0 +1,123 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Microstructures.Core.Registrations;
+using Microstructures.TestSupport;
+
+namespace Microstructures.EndToEnd.Pages;
+
+// The page test classes share one platform: starting one takes a while on a shared machine.
+[CollectionDefinition(Name)]
+public sealed class PagesCollection : ICollectionFixture<PagesApp>
+{
+    public const string Name = "Pages";
+}
+
+// One platform (Azurite, DevHost, worker) and one Chromium for the page tests, with the
+// data every page needs: an open event with a question, a full one (a seat and a waitlist place), an
+// event under way with someone checked in (certificate, door page), the sample org tree and a network key.
+public sealed class PagesApp : IAsyncLifetime
+{
+    public const string OpenEvent = "journee-ouverte";
+    public const string FullEvent = "journee-complete";
+    public const string CurrentEvent = "journee-en-cours";
+    public const string OpenTitle = "Journée régionale <Grand Est> & co";
+
+    private readonly Azurite _azurite = new();
+    private readonly Browser _browser = new();
+
+    public DevHostApp App { get; private set; } = null!;
+    public IBrowser Chromium => _browser.Instance;
+    public HttpClient Staff { get; private set; } = null!;
+
+    public string ConfirmedManagePath { get; private set; } = "";
+    public string WaitlistedManagePath { get; private set; } = "";
+    public string CertificatePath { get; private set; } = "";
+    public string DoorPath { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        await _azurite.InitializeAsync();
+        await _browser.InitializeAsync();
+        App = await DevHostApp.StartAsync(_azurite, new Dictionary<string, string>
+        {
+            ["ReferenceData__SeedSampleTree"] = "true",
+            // Every request of these tests comes from 127.0.0.1.
+            ["Registrations__MaxPerIpPerMinute"] = "100000",
+        });
+        Staff = StaffClient.For(App.BaseUrl, DevHostApp.StaffKey);
+        var now = DateTimeOffset.UtcNow;
+        await PutEventAsync(OpenEvent, OpenTitle, now.AddDays(30), capacity: 50, opens: now.AddDays(-1), question: true);
+        await PutEventAsync(FullEvent, "Journée nationale complète", now.AddDays(40), capacity: 1, opens: now.AddDays(-1));
+        await PutEventAsync(CurrentEvent, "Journée en cours", now.AddHours(-1), capacity: 10, opens: now.AddDays(-10));
+        ConfirmedManagePath = await RegisterAsync(FullEvent, "alix@example.org", "Alix");
+        WaitlistedManagePath = await RegisterAsync(FullEvent, "basile@example.org", "Basile");
+        var present = await RegisterAsync(CurrentEvent, "chloe@example.org", "Chloé");
+        var link = await Staff.GetFromJsonAsync<JsonElement>($"api/manage/events/{CurrentEvent}/checkin-link");
+        var door = new Uri(link.GetProperty("url").GetString()!);
+        DoorPath = door.PathAndQuery;
+        var registrationId = present.Split("/registrations/")[1].Split('/')[0];
+        var token = App.Services.GetRequiredService<RegistrationTokens>().CheckinToken(CurrentEvent, registrationId);
+        using var http = App.CreateClient();
+        (await http.PostAsJsonAsync($"api/events/{CurrentEvent}/checkins", new { token, doorKey = Uri.UnescapeDataString(door.Query.Split("door=")[1]) })).EnsureSuccessStatusCode();
+        CertificatePath = present.Replace("/manage?", "/certificate?", StringComparison.Ordinal);
+        // The sample tree is imported by the worker at start; a key for one of its networks.
+        for (var i = 0; i < 600 && (await Staff.GetFromJsonAsync<JsonElement>("api/manage/networks")).GetArrayLength() == 0; i++)
+        {
+            await Task.Delay(100);
+        }
+        (await Staff.PostAsJsonAsync("api/manage/networks/rms-exemple-vosges/keys", new { label = "Logiciel de saisie 2025" })).EnsureSuccessStatusCode();
+    }
+
+    private async Task PutEventAsync(string eventId, string title, DateTimeOffset startsAt, int capacity, DateTimeOffset opens, bool question = false)
+    {
+        var response = await Staff.PutAsJsonAsync($"api/manage/events/{eventId}", new
+        {
+            title, startsAt = startsAt.ToString("O"), endsAt = startsAt.AddHours(8).ToString("O"),
+            venue = "Salle Exemple", address = "1 rue de l'Exemple, 57000 Metz", capacity,
+            registrationOpensAt = opens.ToString("O"), registrationClosesAt = startsAt.AddHours(2).ToString("O"), contactEmail = "contact@example.org",
+            extraQuestions = question ? new[] { new { id = "atelier", label = "Atelier de l'après-midi", required = false } } : [],
+        });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    // The registration's signed page (path and query).
+    public async Task<string> RegisterAsync(string eventId, string email, string firstName)
+    {
+        using var http = App.CreateClient();
+        var response = await http.PostAsJsonAsync($"api/events/{eventId}/registrations", new
+        {
+            firstName, lastName = "Exemple", email, profession = "psychologue", organisation = "RMS Exemple", region = "Grand Est",
+        });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return new Uri((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("manageUrl").GetString()!).PathAndQuery;
+    }
+
+    // A French page of the given width; with the staff key already typed in this tab when asked.
+    public async Task<IPage> NewPageAsync(int width, bool staffKey = false)
+    {
+        var context = await Chromium.NewContextAsync(new BrowserNewContextOptions { Locale = "fr-FR", ViewportSize = new ViewportSize { Width = width, Height = width < 600 ? 844 : 900 } });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(90_000); // a shared, sometimes saturated test machine
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+        if (staffKey)
+        {
+            await page.AddInitScriptAsync($"sessionStorage.setItem('cnrms.staffKey', {JsonSerializer.Serialize(DevHostApp.StaffKey)});");
+        }
+        return page;
+    }
+
+    public string Url(string path) => new Uri(App.BaseUrl, path).ToString();
+
+    public async Task DisposeAsync()
+    {
+        Staff?.Dispose();
+        if (App is not null)
+        {
+            await App.DisposeAsync();
+        }
+        await _browser.DisposeAsync();
+        await _azurite.DisposeAsync();
+    }
+}
