@@ -10,6 +10,7 @@ public sealed partial class Azurite : IAsyncLifetime
 {
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private const int IsolatedAccounts = 64;
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
     private readonly List<string> _errors = [];
     private Process? _process;
     private int _nextAccount;
@@ -104,7 +105,8 @@ public sealed partial class Azurite : IAsyncLifetime
         _process.BeginErrorReadLine();
 
         var listening = Task.WhenAll(ports.Values.Select(p => p.Task));
-        var first = await Task.WhenAny(listening, exited.Task, Task.Delay(TimeSpan.FromSeconds(30)));
+        // Node starts in about a second on a quiet machine; a loaded 2-core CI runner has taken over 30 s.
+        var first = await Task.WhenAny(listening, exited.Task, Task.Delay(StartTimeout));
         if (first != listening)
         {
             if (first == exited.Task)
@@ -112,7 +114,7 @@ public sealed partial class Azurite : IAsyncLifetime
                 // Let the error stream drain: the reason is its last lines.
                 await _process.WaitForExitAsync();
             }
-            var reason = first == exited.Task ? $"Azurite exited with code {_process.ExitCode}" : "Azurite did not listen within 30 s";
+            var reason = first == exited.Task ? $"Azurite exited with code {_process.ExitCode}" : $"Azurite did not listen within {StartTimeout.TotalSeconds} s";
             await DisposeAsync();
             throw new InvalidOperationException(reason + ". Its error output:" + Environment.NewLine + StandardError);
         }
