@@ -23,7 +23,7 @@ internal sealed record ForfaitNetwork(string Prefix, string NetworkId, string Mi
             administrativeCoordinatorEmail = coordinator,
             medicalCoordinatorEmail = coordinator,
         })).StatusCode);
-        var contact = $"equipe.{prefix}@example.org";
+        var contact = $"accueil.{prefix}@example.org";
         var microstructure = $"{prefix}-ms";
         Assert.Equal(HttpStatusCode.Created, (await staff.PostAsJsonAsync("/api/manage/microstructures", new
         {
