@@ -30,6 +30,8 @@ internal static class Platform
             ["App__PublicBaseUrl"] = $"http://127.0.0.1:{devHostPort}",
             ["Admin__ApiKey"] = StaffKey,
             ["Registrations__SigningKey"] = "bench-signing-key-0123456789abcdef0123456789",
+            ["Forfaits__SigningKey"] = "bench-forfaits-signing-key-0123456789abcdef0123",
+            ["Forfaits__RemindersStartDate"] = "2020-01-01",
             ["SendGrid__ApiKey"] = "SG.bench",
             ["SendGrid__Host"] = $"http://127.0.0.1:{devHostPort}",
             ["Email__FromAddress"] = "no-reply@example.org",

@@ -43,6 +43,8 @@ public sealed class DevHostApp : IAsyncDisposable
             ["Email__FromName"] = "CNRMS",
             ["Email__SweepGrace"] = "00:00:02",
             ["Registrations__SigningKey"] = "e2e-registrations-signing-key-0123456789abcdef",
+            ["Forfaits__SigningKey"] = "e2e-forfaits-signing-key-0123456789abcdef0123",
+            ["Forfaits__RemindersStartDate"] = "2020-01-01",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
         {

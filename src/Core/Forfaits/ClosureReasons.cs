@@ -1,5 +1,8 @@
+using System.Text.Json.Serialization;
+
 namespace Microstructures.Core.Forfaits;
 
+[JsonConverter(typeof(JsonStringEnumConverter<ClosureReason>))]
 public enum ClosureReason
 {
     EndOfFollowUp,

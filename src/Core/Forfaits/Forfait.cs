@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Microstructures.Core.Forfaits;
 
 // Computed, not stored: a forfait whose current period ended without renewal or closure is lapsed.
+[JsonConverter(typeof(JsonStringEnumConverter<ForfaitStatus>))]
 public enum ForfaitStatus
 {
     Active,
@@ -8,6 +11,7 @@ public enum ForfaitStatus
     Closed,
 }
 
+[JsonConverter(typeof(JsonStringEnumConverter<PeriodOrigin>))]
 public enum PeriodOrigin
 {
     Inclusion,

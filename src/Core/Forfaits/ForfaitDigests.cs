@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microstructures.Core.Audit;
 using Microstructures.Core.Common;
 using Microstructures.Core.ReferenceData;
@@ -16,6 +17,7 @@ public sealed record DigestLine(
 
 public sealed record DigestDetail(DigestOverview Overview, IReadOnlyList<DigestLine> Forfaits);
 
+[JsonConverter(typeof(JsonStringEnumConverter<DigestAction>))]
 public enum DigestAction
 {
     Renew,

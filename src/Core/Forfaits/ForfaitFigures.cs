@@ -1,9 +1,11 @@
+using System.Text.Json.Serialization;
 using Microstructures.Core.Audit;
 using Microstructures.Core.Common;
 using Microstructures.Core.ReferenceData;
 
 namespace Microstructures.Core.Forfaits;
 
+[JsonConverter(typeof(JsonStringEnumConverter<FigureLevel>))]
 public enum FigureLevel
 {
     Nation,

@@ -1,7 +1,9 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace Microstructures.Core.Forfaits;
 
+[JsonConverter(typeof(JsonStringEnumConverter<ReminderKind>))]
 public enum ReminderKind
 {
     // To the microstructure's contacts, LeadTimesDays before a period's end.
@@ -11,12 +13,14 @@ public enum ReminderKind
     Escalation,
 }
 
+[JsonConverter(typeof(JsonStringEnumConverter<ReminderOutcome>))]
 public enum ReminderOutcome
 {
     Sent,
     Skipped,
 }
 
+[JsonConverter(typeof(JsonStringEnumConverter<SkipReason>))]
 public enum SkipReason
 {
     // Due before Forfaits__RemindersStartDate.
@@ -57,6 +61,7 @@ public sealed record ReminderKey(string ForfaitId, int Period, ReminderKind Kind
 // One forfait of a digest, as recorded with it (the page shows the forfait's current state beside it).
 public sealed record DigestItem(string ForfaitId, string MicrostructureId, int Period, ReminderKind Kind, int Days, DateOnly EndDate, decimal AmountEuros);
 
+[JsonConverter(typeof(JsonStringEnumConverter<DigestKind>))]
 public enum DigestKind
 {
     Microstructure,

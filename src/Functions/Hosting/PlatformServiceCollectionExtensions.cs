@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microstructures.Core.Email;
+using Microstructures.Core.Forfaits;
 using Microstructures.Core.Health;
 using Microstructures.Core.ReferenceData;
 using Microstructures.Core.Registrations;
@@ -32,6 +33,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddOptions<ReferenceDataOptions>().BindConfiguration(ReferenceDataOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<SampleOrgTreeSeeder>();
         services.AddRegistrations();
+        services.AddForfaits();
         services.AddPlatformTelemetry(configuration);
         return services;
     }

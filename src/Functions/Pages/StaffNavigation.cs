@@ -10,5 +10,6 @@ public static class StaffNavigation
         new("/api/manage", "Accueil"),
         new("/api/manage/keys", "Clés réseau"),
         new("/api/manage/events", "Événements"),
+        new("/api/manage/forfaits", "Forfaits"),
     ];
 }

@@ -15,6 +15,7 @@ public sealed class EveryPageInBrowserTests(PagesApp pages)
         {
             "home", "form", "form-errors", "manage-confirmed", "manage-waitlisted", "manage-cancelled", "certificate", "door", "poster",
             "invalid-link", "unknown-event", "staff-home", "staff-keys", "staff-events",
+            "staff-forfaits", "network-forfaits", "forfait-digest", "forfait-digest-list",
         })
         {
             data.Add(name, 390);
@@ -27,7 +28,7 @@ public sealed class EveryPageInBrowserTests(PagesApp pages)
     [MemberData(nameof(Visits))]
     public async Task ThePageWorksUnderThePolicyAndPassesTheAccessibilityChecks(string name, int width)
     {
-        var page = await pages.NewPageAsync(width, staffKey: name.StartsWith("staff-", StringComparison.Ordinal));
+        var page = await pages.NewPageAsync(width, staffKey: name.StartsWith("staff-", StringComparison.Ordinal), networkKey: name.StartsWith("network-", StringComparison.Ordinal));
         var checks = await PageChecks.WatchAsync(page);
 
         await VisitAsync(page, name);
@@ -114,6 +115,28 @@ public sealed class EveryPageInBrowserTests(PagesApp pages)
                 await page.Locator("#registrations tr", new() { HasText = "Basile Exemple" }).WaitForAsync();
                 await page.ClickAsync("#door");
                 await page.WaitForFunctionAsync("() => document.getElementById('door-qr').naturalWidth > 0");
+                break;
+            case "staff-forfaits":
+                await page.GotoAsync(pages.Url("api/manage/forfaits"));
+                await page.Locator("#due td", new() { HasText = "P-0029" }).First.WaitForAsync();
+                await page.Locator("#figures td", new() { HasText = "France" }).First.WaitForAsync();
+                await page.ClickAsync("#preview-form button");
+                await page.Locator("#preview p.lead").WaitForAsync();
+                break;
+            case "network-forfaits":
+                await page.GotoAsync(pages.Url("api/forfaits"));
+                await page.Locator("#due td", new() { HasText = "P-0005" }).First.WaitForAsync();
+                await page.Locator("#inc-microstructureId option").First.WaitForAsync(new() { State = WaitForSelectorState.Attached });
+                break;
+            case "forfait-digest":
+                await page.GotoAsync(pages.Url(pages.DigestPath));
+                Assert.Equal("Forfaits à renouveler", await page.Locator("h1").TextContentAsync());
+                Assert.DoesNotContain("P-0005", await page.ContentAsync(), StringComparison.Ordinal);
+                break;
+            case "forfait-digest-list":
+                await page.GotoAsync(pages.Url(pages.DigestPath));
+                await page.GetByRole(AriaRole.Button, new() { Name = "Afficher les forfaits" }).ClickAsync();
+                await page.Locator("td", new() { HasText = "P-0005" }).First.WaitForAsync();
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(name), name, "no such page");

@@ -35,6 +35,8 @@ public sealed class PagesApp : IAsyncLifetime
     public string WaitlistedManagePath { get; private set; } = "";
     public string CertificatePath { get; private set; } = "";
     public string DoorPath { get; private set; } = "";
+    public string NetworkKey { get; private set; } = "";
+    public string DigestPath { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
@@ -68,6 +70,35 @@ public sealed class PagesApp : IAsyncLifetime
             await Task.Delay(100);
         }
         (await Staff.PostAsJsonAsync("api/manage/networks/rms-exemple-vosges/keys", new { label = "Logiciel de saisie 2025" })).EnsureSuccessStatusCode();
+        await SeedForfaitsAsync();
+    }
+
+    // Three forfaits of a sample microstructure ending in 5, 29 and 90 days, and the reminder run's
+    // digest (its link's page).
+    private async Task SeedForfaitsAsync()
+    {
+        var key = await Staff.PostAsJsonAsync("api/manage/networks/rms-exemple-vosges/keys", new { label = "Forfaits" });
+        key.EnsureSuccessStatusCode();
+        NetworkKey = (await key.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString()!;
+        using var network = App.CreateClient();
+        network.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", NetworkKey);
+        var microstructure = (await network.GetFromJsonAsync<JsonElement>("api/network/microstructures")).EnumerateArray().First(m => m.GetProperty("contactEmails").GetArrayLength() > 0);
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris")).DateTime);
+        foreach (var (pseudonym, days) in new[] { ("P-0005", 5), ("P-0029", 29), ("P-0090", 90) })
+        {
+            var response = await network.PostAsJsonAsync("api/network/forfaits", new
+            {
+                microstructureId = microstructure.GetProperty("id").GetString(), pseudonym, schemeId = "equip-addict",
+                inclusionDate = today.AddDays(days + 1).AddYears(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            });
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        }
+        using var host = App.CreateClient();
+        await DevHostCalls.RunFunctionAsync(host, "ForfaitRemindersTimer");
+        var digest = (await App.WaitForEmailsAsync(microstructure.GetProperty("contactEmails")[0].GetString()!))
+            .First(m => m.GetProperty("subject").GetString()!.Contains("renouveler", StringComparison.Ordinal));
+        var link = System.Text.RegularExpressions.Regex.Match(digest.GetProperty("html").GetString()!, "href=\"([^\"]+/api/forfaits/reminders/[^\"]+)\"").Groups[1].Value;
+        DigestPath = new Uri(System.Net.WebUtility.HtmlDecode(link)).PathAndQuery;
     }
 
     private async Task PutEventAsync(string eventId, string title, DateTimeOffset startsAt, int capacity, DateTimeOffset opens, bool question = false)
@@ -95,7 +126,7 @@ public sealed class PagesApp : IAsyncLifetime
     }
 
     // A French page of the given width; with the staff key already typed in this tab when asked.
-    public async Task<IPage> NewPageAsync(int width, bool staffKey = false)
+    public async Task<IPage> NewPageAsync(int width, bool staffKey = false, bool networkKey = false)
     {
         var context = await Chromium.NewContextAsync(new BrowserNewContextOptions { Locale = "fr-FR", ViewportSize = new ViewportSize { Width = width, Height = width < 600 ? 844 : 900 } });
         var page = await context.NewPageAsync();
@@ -104,6 +135,10 @@ public sealed class PagesApp : IAsyncLifetime
         if (staffKey)
         {
             await page.AddInitScriptAsync($"sessionStorage.setItem('cnrms.staffKey', {JsonSerializer.Serialize(DevHostApp.StaffKey)});");
+        }
+        if (networkKey)
+        {
+            await page.AddInitScriptAsync($"sessionStorage.setItem('cnrms.networkKey', {JsonSerializer.Serialize(NetworkKey)});");
         }
         return page;
     }

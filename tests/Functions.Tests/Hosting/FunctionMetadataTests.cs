@@ -73,6 +73,25 @@ public sealed class FunctionMetadataTests
         ["StaffRegistrations"] = "http GET,POST api/manage/events/{eventId}/registrations",
         ["SweepPendingEmails"] = "timer 0 */2 * * * *",
         ["SweepRegistrationEmails"] = "timer 0 */15 * * * *",
+        // Forfait reminders (issue 13).
+        ["ForfaitDigestPage"] = "http GET,POST api/forfaits/reminders/{digestId}",
+        ["ForfaitRemindersPreview"] = "http GET api/manage/forfaits/reminders/preview",
+        ["ForfaitRemindersTimer"] = "timer 0 0 6 * * *",
+        ["ManageExportForfaits"] = "http GET api/manage/forfaits.csv",
+        ["ManageForfaitFigures"] = "http GET api/manage/forfaits/figures",
+        ["ManageForfaitList"] = "http GET api/manage/forfaits/list",
+        ["ManageForfaitsPage"] = "http GET api/manage/forfaits",
+        ["ManageImportForfaits"] = "http POST api/manage/forfaits/import",
+        ["NetworkAcknowledgeForfait"] = "http POST api/network/forfaits/{forfaitId}/acknowledgement",
+        ["NetworkCloseForfait"] = "http POST api/network/forfaits/{forfaitId}/closure",
+        ["NetworkExportForfaits"] = "http GET api/network/forfaits.csv",
+        ["NetworkForfait"] = "http GET api/network/forfaits/{forfaitId}",
+        ["NetworkForfaitFigures"] = "http GET api/network/forfait-figures",
+        ["NetworkForfaits"] = "http GET,POST api/network/forfaits",
+        ["NetworkForfaitsPage"] = "http GET api/forfaits",
+        ["NetworkImportForfaits"] = "http POST api/network/forfait-import",
+        ["NetworkRenewForfait"] = "http POST api/network/forfaits/{forfaitId}/renewals",
+        ["NetworkSnoozeForfait"] = "http POST api/network/forfaits/{forfaitId}/snooze",
     };
 
     private static string Describe(FunctionsOutput.DeclaredFunction f) => f.Trigger switch
@@ -125,7 +144,7 @@ public sealed class FunctionMetadataTests
         Assert.True(manage.Count > 20);
         Assert.All(manage, f => Assert.True(InCatalog(f).Access is FunctionAccess.Staff or FunctionAccess.StaffPage, $"{f.Name} ({f.Route}) is {InCatalog(f).Access}"));
         var shells = manage.Where(f => InCatalog(f).Access == FunctionAccess.StaffPage).ToList();
-        Assert.Equal(["api/manage", "api/manage/events", "api/manage/keys"], shells.Select(f => f.Route!).Order(StringComparer.Ordinal));
+        Assert.Equal(["api/manage", "api/manage/events", "api/manage/forfaits", "api/manage/keys"], shells.Select(f => f.Route!).Order(StringComparer.Ordinal));
         Assert.All(shells, f => Assert.Equal(["GET"], f.Methods));
         // Staff functions live under api/manage only: nothing elsewhere depends on the staff key.
         Assert.All(Declared.Where(f => f.IsHttp && !FunctionCatalog.IsUnder(f.Route, "api/manage")),
@@ -137,7 +156,7 @@ public sealed class FunctionMetadataTests
     {
         var network = Declared.Where(f => FunctionCatalog.IsUnder(f.Route, "api/network")).ToList();
 
-        Assert.Equal(3, network.Count);
+        Assert.Equal(12, network.Count);
         Assert.All(network, f => Assert.Equal(FunctionAccess.Network, InCatalog(f).Access));
         Assert.All(Declared.Where(f => f.IsHttp && !FunctionCatalog.IsUnder(f.Route, "api/network")), f => Assert.NotEqual(FunctionAccess.Network, InCatalog(f).Access));
     }

@@ -17,6 +17,8 @@ public sealed class StartupValidationTests(Azurite azurite) : IClassFixture<Azur
     [InlineData("Email__FromAddress", "", "FromAddress")]
     [InlineData("SendGrid__ApiKey", "", "ApiKey")]
     [InlineData("Registrations__SigningKey", "short", "SigningKey")]
+    [InlineData("Forfaits__SigningKey", "", "SigningKey")]
+    [InlineData("Forfaits__RemindersStartDate", "", "RemindersStartDate")]
     [InlineData("AzureWebJobsStorage", "", "AzureWebJobsStorage")]
     // A Key Vault reference the platform could not resolve reaches the app as its text (long enough for MinLength).
     [InlineData("Admin__ApiKey", "@Microsoft.KeyVault(SecretUri=https://kv-cnrms.vault.azure.net/secrets/admin-api-key)", "Admin__ApiKey")]
@@ -33,6 +35,8 @@ public sealed class StartupValidationTests(Azurite azurite) : IClassFixture<Azur
             ["SendGrid__ApiKey"] = "SG.test",
             ["Email__FromAddress"] = "no-reply@example.org",
             ["Registrations__SigningKey"] = PlatformServices.SigningKey,
+            ["Forfaits__SigningKey"] = PlatformServices.ForfaitsSigningKey,
+            ["Forfaits__RemindersStartDate"] = "2020-01-01",
         };
         settings[key] = value;
         var psi = new ProcessStartInfo("dotnet")

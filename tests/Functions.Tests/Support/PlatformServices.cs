@@ -14,6 +14,7 @@ public sealed class PlatformServices : IAsyncDisposable
 {
     public const string StaffKey = "test-staff-key-0123456789";
     public const string SigningKey = "test-registrations-signing-key-0123456789abcdef";
+    public const string ForfaitsSigningKey = "test-forfaits-signing-key-0123456789abcdef";
 
     private readonly ServiceProvider _provider;
 
@@ -74,6 +75,8 @@ public sealed class PlatformServices : IAsyncDisposable
             ["Registrations:SigningKey"] = SigningKey,
             // No queue trigger runs here: tests relay the first e-mails themselves (RegistrationTestKit).
             ["Registrations:EmailRelayDelay"] = "00:00:00",
+            ["Forfaits:SigningKey"] = ForfaitsSigningKey,
+            ["Forfaits:RemindersStartDate"] = "2020-01-01",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
