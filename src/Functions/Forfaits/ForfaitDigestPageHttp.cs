@@ -58,20 +58,9 @@ public sealed record DigestForm(DigestAction? Action, string? ForfaitId, string?
     public static async Task<DigestForm> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!request.HasFormContentType)
-        {
-            throw new BadHttpRequestException("Cette page attend un formulaire.", StatusCodes.Status415UnsupportedMediaType);
-        }
-        IFormCollection form;
-        try
-        {
-            form = await request.ReadFormAsync(cancellationToken);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new BadHttpRequestException("Le formulaire envoyé est illisible.", StatusCodes.Status400BadRequest, ex);
-        }
-        string? Field(string name) => form.TryGetValue(name, out var v) ? v.ToString() : null;
+        // Read within limits and decoded strictly (FormBody): a malformed post is a 4xx, never a 500.
+        var form = await request.ReadFormAsync(maxBytes: 4 * 1024, maxFields: 10, cancellationToken);
+        string? Field(string name) => form.TryGetValue(name, out var v) ? v : null;
         DigestAction? action = Field("action") switch
         {
             "renew" => DigestAction.Renew,

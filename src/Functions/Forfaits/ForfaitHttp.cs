@@ -15,10 +15,12 @@ public static class ForfaitHttp
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(import);
-        if (await request.ReadAtMostAsync(MaxImportBytes, cancellationToken) is not { } content)
+        if (request.ContentLength is > MaxImportBytes)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = ["Le fichier dépasse 4 Mo\u00A0: découpez-le."] }, title: "Requête invalide");
         }
+        // A chunked upload has no Content-Length: past the limit while reading is a 413.
+        var content = await request.ReadBytesAsync(MaxImportBytes, cancellationToken);
         if (content.Length == 0)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = ["Choisissez un fichier CSV (colonnes " + string.Join(";", ForfaitImport.Columns) + ")."] }, title: "Requête invalide");

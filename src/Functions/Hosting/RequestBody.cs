@@ -102,27 +102,4 @@ public static class RequestBody
         ArgumentNullException.ThrowIfNull(request);
         return request.Query.TryGetValue(name, out var value) ? value.ToString() : null;
     }
-
-    // The raw body (a CSV upload), or null when it is longer than max (a chunked upload has no
-    // Content-Length to check first).
-    public static async Task<byte[]?> ReadAtMostAsync(this HttpRequest request, int max, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        if (request.ContentLength > max)
-        {
-            return null;
-        }
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > max)
-            {
-                return null;
-            }
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
-    }
 }
