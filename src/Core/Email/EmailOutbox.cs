@@ -48,6 +48,19 @@ public sealed class EmailOutbox(EmailStore store, StorageInitializer storage)
         return id;
     }
 
+    // Records and queues the e-mail only if no e-mail has this id yet: concurrent callers with the same
+    // deterministic id (across instances too) send it once. Returns whether this call recorded it.
+    public async Task<bool> SendOnceAsync(EmailMessage message, string emailId, CancellationToken cancellationToken = default)
+    {
+        EmailIds.Validate(emailId);
+        if (!await store.RecordAsync(emailId, message, null, cancellationToken))
+        {
+            return false;
+        }
+        await DispatchAsync(emailId, cancellationToken);
+        return true;
+    }
+
     public static string NewId() => Guid.NewGuid().ToString("N");
 
     public static EmailQueueMessage? ParseQueueMessage(string text)

@@ -26,7 +26,7 @@ public static class RegistrationPages
         {
             ResultKind.Success when result.Value!.ManageUrl is { } url => await RegisteredPageAsync(eventId, result.Value, new Uri(url), views, cancellationToken),
             ResultKind.Success when result.Value!.Kind == RegistrationOutcomeKind.AlreadyRegistered => Public("Déjà inscrit·e",
-                "<p class=\"notice\" role=\"status\">Cette adresse e-mail est déjà inscrite à cet événement. Nous venons de renvoyer l'e-mail de confirmation : il contient le lien pour consulter ou annuler l'inscription.</p>"),
+                $"<p class=\"notice\" role=\"status\">{RegistrationOutcome.AlreadyRegisteredMessage}</p>"),
             ResultKind.Success => Public("Merci", "<p class=\"notice ok\">Votre demande a bien été reçue.</p>"),
             ResultKind.Invalid => (await catalogue.GetSummaryAsync(eventId, cancellationToken)) is { IsSuccess: true } s ? Form(s.Value!, form.Input, result.Errors) : NotFoundPage(),
             ResultKind.NotFound => NotFoundPage(),
@@ -141,6 +141,7 @@ public static class RegistrationPages
             .Append("<div class=\"honeypot\" aria-hidden=\"true\"><label for=\"website\">Ne pas remplir ce champ</label><input id=\"website\" name=\"website\" type=\"text\" tabindex=\"-1\" autocomplete=\"off\"></div>")
             .Append("<details><summary>Protection de vos données</summary><p>La CNRMS utilise ces informations uniquement pour organiser l'événement : gestion des places, accueil, e-mails pratiques (confirmation, rappels, changement éventuel). ")
             .Append("Elles ne sont ni vendues ni cédées. Les données personnelles sont supprimées au plus tard quelques mois après l'événement ; seuls des décomptes anonymes (par profession et région) sont conservés. ")
+            .Append("Une nouvelle demande avec une adresse déjà inscrite indique seulement que cette adresse est inscrite ; le détail de l'inscription n'est envoyé qu'à cette adresse. ")
             .Append("Vous pouvez consulter ou annuler votre inscription à tout moment avec le lien reçu par e-mail, et exercer vos droits auprès des organisateurs : <a href=\"mailto:")
             .Append(Encode(evt.ContactEmail)).Append("\">").Append(Encode(evt.ContactEmail)).Append("</a>.</p></details>")
             .Append("<button type=\"submit\" id=\"register-submit\">").Append(evt.SeatsLeft > 0 ? "M'inscrire" : "M'inscrire sur la liste d'attente").Append("</button></form>");
