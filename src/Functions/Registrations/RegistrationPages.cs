@@ -54,7 +54,12 @@ public static class RegistrationPages
     internal static async Task<IResult> CancelFromManageAsync(string eventId, string registrationId, string? token, RegistrationCancellation cancellation, CancellationToken cancellationToken)
     {
         var view = await cancellation.CancelWithTokenAsync(eventId, registrationId, token, cancellationToken);
-        return view.IsSuccess ? Manage(view.Value!, token!, isNew: false, justCancelled: true) : InvalidLinkPage(view.Detail);
+        return view.Kind switch
+        {
+            ResultKind.Success => Manage(view.Value!, token!, isNew: false, justCancelled: true),
+            ResultKind.Conflict => Public("Annulation impossible", $"<p class=\"notice danger\" role=\"status\">{Encode(view.Detail)}</p>", StatusCodes.Status409Conflict),
+            _ => InvalidLinkPage(view.Detail),
+        };
     }
 
     internal static async Task<IResult> ShowCertificateAsync(string eventId, string registrationId, string? token, AttendanceCertificates certificates, CancellationToken cancellationToken) =>
@@ -166,19 +171,18 @@ public static class RegistrationPages
         };
         html.Append(message).Append(Practical(evt))
             .Append("<p>Inscription au nom de ").Append(Encode(view.FirstName)).Append(' ').Append(Encode(view.LastName)).Append(".</p>");
-        if (view.CheckedInAt is not null)
+        if (view.CertificateUrl is { } certificate)
         {
-            html.Append("<p><a href=\"/api/events/").Append(Encode(evt.EventId)).Append("/registrations/").Append(Encode(view.RegistrationId))
-                .Append("/certificate?token=").Append(Uri.EscapeDataString(token)).Append("\">Votre attestation de présence</a></p>");
+            html.Append("<p><a href=\"").Append(Encode(new Uri(certificate).PathAndQuery)).Append("\">Votre attestation de présence</a></p>");
         }
-        else if (view.Status != RegistrationStatus.Cancelled)
+        else if (view.Cancellable && view.Status != RegistrationStatus.Cancelled)
         {
             html.Append("<form method=\"post\" action=\"/api/events/").Append(Encode(evt.EventId)).Append("/registrations/").Append(Encode(view.RegistrationId))
                 .Append("/manage?token=").Append(Uri.EscapeDataString(token)).Append("\">")
                 .Append("<p>Vous ne pouvez plus venir ? Annulez pour libérer votre place.</p>")
                 .Append("<button type=\"submit\" class=\"danger\">").Append(view.Status == RegistrationStatus.Waitlisted ? "Quitter la liste d'attente" : "Annuler mon inscription").Append("</button></form>");
         }
-        else if (evt.RegistrationState is RegistrationState.Open or RegistrationState.Waitlist)
+        else if (view.Status == RegistrationStatus.Cancelled && evt.RegistrationState is RegistrationState.Open or RegistrationState.Waitlist)
         {
             html.Append("<p><a href=\"/api/events/").Append(Encode(evt.EventId)).Append("/register\">S'inscrire de nouveau</a></p>");
         }
