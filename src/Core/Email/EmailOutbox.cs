@@ -80,9 +80,12 @@ public sealed class EmailOutbox(EmailStore store, StorageInitializer storage)
 public static class EmailIds
 {
     // Table keys forbid / \ # ? and control characters; blob names must stay simple too.
+    public static bool IsValid(string? emailId) =>
+        !string.IsNullOrWhiteSpace(emailId) && emailId.Length <= 200 && emailId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+
     public static void Validate(string emailId)
     {
-        if (string.IsNullOrWhiteSpace(emailId) || emailId.Length > 200 || !emailId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        if (!IsValid(emailId))
         {
             throw new ArgumentException($"Invalid e-mail id '{emailId}': ASCII letters, digits, '-', '_' and '.' only.", nameof(emailId));
         }
