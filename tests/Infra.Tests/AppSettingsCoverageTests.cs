@@ -13,6 +13,7 @@ public sealed partial class AppSettingsCoverageTests(ITestOutputHelper output)
     {
         ["AzureWebJobsStorage"] = "a connection string for Azurite locally; unset in Azure, where the identity settings apply (no account key anywhere)",
         ["SendGrid__Host"] = "SendGrid's own host in Azure; only the DevHost's sink sets it locally",
+        ["SendGrid__WebhookMaxAge"] = "default 1.00:05:00 (SendGrid retries failed webhook deliveries for up to 24 hours)",
         ["Email__SweepGrace"] = "default 00:02:00",
         ["Email__ReconcileDelay"] = "default 00:15:00",
         ["Email__MaxAttempts"] = "default 25",

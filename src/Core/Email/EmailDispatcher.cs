@@ -24,7 +24,7 @@ public sealed class EmailDispatcher(EmailStore store, IEmailSender sender, TimeP
         var record = await store.GetAsync(emailId, cancellationToken);
         if (record is null)
         {
-            logger.LogWarning("E-mail {EmailId} is not recorded (purged or never prepared); nothing to send", emailId);
+            logger.LogWarning("E-mail {EmailId} is not recorded (purged, never prepared, or an id no e-mail can have); nothing to send", emailId);
             return DeliveryOutcome.UnknownEmail;
         }
         if (EmailStatus.IsSettled(record.Status))

@@ -42,4 +42,12 @@ public sealed class SendGridOptions
 
     // Base64 public key of SendGrid's signed Event Webhook; when empty the webhook endpoint refuses events.
     public string? WebhookPublicKey { get; set; }
+
+    // A signed webhook payload older than this is refused (a captured one cannot be replayed later);
+    // at least a day, SendGrid retrying a failed delivery for up to 24 hours. Within it, each event is
+    // applied once (its sg_event_id is recorded). Timestamps more than WebhookClockSkew ahead are refused too.
+    [Range(typeof(TimeSpan), "1.00:00:00", "30.00:00:00")]
+    public TimeSpan WebhookMaxAge { get; set; } = TimeSpan.FromHours(24) + TimeSpan.FromMinutes(5);
+
+    public static readonly TimeSpan WebhookClockSkew = TimeSpan.FromMinutes(5);
 }

@@ -48,6 +48,19 @@ public sealed class EmailOutbox(EmailStore store, StorageInitializer storage)
         return id;
     }
 
+    // Records and queues the e-mail only if no e-mail has this id yet: concurrent callers with the same
+    // deterministic id (across instances too) send it once. Returns whether this call recorded it.
+    public async Task<bool> SendOnceAsync(EmailMessage message, string emailId, CancellationToken cancellationToken = default)
+    {
+        EmailIds.Validate(emailId);
+        if (!await store.RecordAsync(emailId, message, null, cancellationToken))
+        {
+            return false;
+        }
+        await DispatchAsync(emailId, cancellationToken);
+        return true;
+    }
+
     public static string NewId() => Guid.NewGuid().ToString("N");
 
     public static EmailQueueMessage? ParseQueueMessage(string text)
@@ -67,9 +80,12 @@ public sealed class EmailOutbox(EmailStore store, StorageInitializer storage)
 public static class EmailIds
 {
     // Table keys forbid / \ # ? and control characters; blob names must stay simple too.
+    public static bool IsValid(string? emailId) =>
+        !string.IsNullOrWhiteSpace(emailId) && emailId.Length <= 200 && emailId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+
     public static void Validate(string emailId)
     {
-        if (string.IsNullOrWhiteSpace(emailId) || emailId.Length > 200 || !emailId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        if (!IsValid(emailId))
         {
             throw new ArgumentException($"Invalid e-mail id '{emailId}': ASCII letters, digits, '-', '_' and '.' only.", nameof(emailId));
         }

@@ -56,6 +56,9 @@ public sealed class EmailRecord : ITableEntity
 // - emails: PK = emailId, RK = "record": point reads by id from the queue message and the webhook.
 // - emailspending: PK = "pending", RK = emailId: only unsettled e-mails, so the sweeper reads one small partition.
 // - emailssettled: PK = settlement day (yyyyMMdd), RK = emailId: the retention purge drops whole old days.
+// - emailevents: PK = SHA-256 of a provider event's sg_event_id, RK = "event": the events applied, so a
+//   replayed or retried webhook payload is applied once; emaileventdays: PK = day applied (yyyyMMdd),
+//   RK = the same hash: the purge drops whole old days of both.
 // - the message itself (bodies and attachments stay out of queue messages): inline in the record's Body
 //   when its JSON is at most InlineBodyLimit (one call fewer to record it, one fewer to send it), else
 //   blob email-messages/<emailId>.json.
@@ -67,14 +70,23 @@ public sealed class EmailStore(StorageInitializer storage, TimeProvider time)
     public const string PendingTable = "emailspending";
     public const string SettledTable = "emailssettled";
     public const string MessagesContainer = "email-messages";
+    public const string ProviderEventsTable = "emailevents";
+    public const string ProviderEventDaysTable = "emaileventdays";
+    private const string ProviderEventRowKey = "event";
 
     // A table property holds at most 64 KiB of binary; the rest of the record stays well under the entity limit.
     public const int InlineBodyLimit = 60 * 1024;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    // null for an id no e-mail can have (a queue message or a provider event naming an invalid table key):
+    // such a key is never sent to storage, which would refuse the request.
     public async Task<EmailRecord?> GetAsync(string emailId, CancellationToken cancellationToken = default)
     {
+        if (!EmailIds.IsValid(emailId))
+        {
+            return null;
+        }
         var table = await storage.TableAsync(EmailsTable, cancellationToken);
         var response = await table.GetEntityIfExistsAsync<EmailRecord>(emailId, RecordRowKey, cancellationToken: cancellationToken);
         return response.HasValue ? response.Value : null;
@@ -235,6 +247,44 @@ public sealed class EmailStore(StorageInitializer storage, TimeProvider time)
         }
         return purged;
     }
+
+    public async Task<bool> ProviderEventAppliedAsync(string providerEventId, CancellationToken cancellationToken = default)
+    {
+        var table = await storage.TableAsync(ProviderEventsTable, cancellationToken);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(ProviderEventKey(providerEventId), ProviderEventRowKey, select: ["PartitionKey"], cancellationToken: cancellationToken);
+        return row.HasValue;
+    }
+
+    // After the event was applied: a crash in between applies it again on the provider's retry, which
+    // every handler tolerates (they are idempotent); recording first could lose it.
+    public async Task RecordProviderEventAsync(string providerEventId, CancellationToken cancellationToken = default)
+    {
+        var key = ProviderEventKey(providerEventId);
+        var now = time.GetUtcNow();
+        var days = await storage.TableAsync(ProviderEventDaysTable, cancellationToken);
+        await days.UpsertEntityAsync(new TableEntity(Day(now), key), TableUpdateMode.Replace, cancellationToken);
+        var table = await storage.TableAsync(ProviderEventsTable, cancellationToken);
+        await table.UpsertEntityAsync(new TableEntity(key, ProviderEventRowKey) { ["AppliedAt"] = now }, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    // Events applied before the cutoff can no longer come back (older signed payloads are refused).
+    public async Task<int> PurgeProviderEventsBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default)
+    {
+        var days = await storage.TableAsync(ProviderEventDaysTable, cancellationToken);
+        var table = await storage.TableAsync(ProviderEventsTable, cancellationToken);
+        var cutoffDay = Day(cutoff);
+        var purged = 0;
+        await foreach (var row in days.QueryAsync<TableEntity>(e => e.PartitionKey.CompareTo(cutoffDay) < 0, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            await table.DeleteEntityAsync(row.RowKey, ProviderEventRowKey, ETag.All, cancellationToken);
+            await days.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
+            purged++;
+        }
+        return purged;
+    }
+
+    private static string ProviderEventKey(string providerEventId) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(providerEventId)));
 
     private static string BlobName(string emailId) => emailId + ".json";
 

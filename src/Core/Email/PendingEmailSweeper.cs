@@ -9,7 +9,7 @@ public sealed record SweepReport(int Queued, int Cleared, int Abandoned, int Pur
 // the business write and the dispatch, poisoned after provider outages, a crash while sending),
 // and purges settled e-mails past their retention. Safe to run twice: queuing an e-mail twice
 // only ever sends it once (EmailDispatcher's claim).
-public sealed class PendingEmailSweeper(EmailStore store, EmailOutbox outbox, TimeProvider time, IOptions<EmailOptions> options, ILogger<PendingEmailSweeper> logger)
+public sealed class PendingEmailSweeper(EmailStore store, EmailOutbox outbox, TimeProvider time, IOptions<EmailOptions> options, IOptions<SendGridOptions> sendGrid, ILogger<PendingEmailSweeper> logger)
 {
     public async Task<SweepReport> SweepAsync(CancellationToken cancellationToken = default)
     {
@@ -59,6 +59,8 @@ public sealed class PendingEmailSweeper(EmailStore store, EmailOutbox outbox, Ti
             queued++;
         }
         var purged = await store.PurgeSettledBeforeAsync(now.AddDays(-options.Value.RetentionDays), cancellationToken);
+        // A day more than the webhook accepts: whole days are dropped.
+        await store.PurgeProviderEventsBeforeAsync(now - sendGrid.Value.WebhookMaxAge - TimeSpan.FromDays(1), cancellationToken);
         if (queued + cleared + abandoned + purged > 0)
         {
             logger.LogInformation("E-mail sweep: {Queued} queued again, {Cleared} cleared, {Abandoned} abandoned, {Purged} purged", queued, cleared, abandoned, purged);

@@ -93,7 +93,9 @@ public sealed partial class NetworkKeyService(NetworkKeyStore store, OrgTreeStor
         return Result<NetworkKeyInfo>.Success(ToInfo(record));
     }
 
-    // null for anything but an active key: no key, a malformed one, an unknown one, a revoked one.
+    // null for anything but an active key: no key, a malformed one, an unknown one, a revoked one, or
+    // one of a closed network. The closing is checked here, at every use, rather than by revoking the
+    // keys when the network closes: a key issued while it closed is refused all the same.
     public async Task<NetworkIdentity?> AuthenticateAsync(string? presented, CancellationToken cancellationToken = default)
     {
         if (presented is null || !presented.StartsWith(Prefix, StringComparison.Ordinal) || presented.Length > 200)
@@ -105,6 +107,10 @@ public sealed partial class NetworkKeyService(NetworkKeyStore store, OrgTreeStor
         // The lookup is by hash; the constant-time comparison guards against anything the lookup tolerates.
         if (record is null || record.RevokedAt is not null
             || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(record.PartitionKey), Encoding.ASCII.GetBytes(NetworkKeyStore.HashPartition(hash))))
+        {
+            return null;
+        }
+        if (await tree.GetNetworkAsync(record.NetworkId, cancellationToken) is null or { ClosedOn: not null })
         {
             return null;
         }

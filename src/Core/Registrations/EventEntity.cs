@@ -49,6 +49,9 @@ public sealed class EventEntity : ITableEntity
 
     public int SeatsLeft => Math.Max(0, Capacity - Confirmed);
 
+    // Under way (or over): a seat given back now cannot be used by anyone else.
+    public bool HasBegun(DateTimeOffset now) => now >= StartsAt;
+
     public void Apply(ValidEvent input)
     {
         ArgumentNullException.ThrowIfNull(input);

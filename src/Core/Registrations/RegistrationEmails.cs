@@ -43,6 +43,26 @@ public sealed class RegistrationEmails(RegistrationLinks links)
         return Build(evt, reg, "waitlist", $"Liste d'attente — {evt.Title}", body, []);
     }
 
+    // Someone asked to register again with this address (its owner or not): no second registration, and
+    // where the first one stands, with its link. Nothing of the new request (its name, its answers).
+    public EmailMessage AlreadyRegistered(EventEntity evt, RegistrationEntity reg)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        ArgumentNullException.ThrowIfNull(reg);
+        var lead = $"<p>Une demande d'inscription à « {Encode(evt.Title)} » vient d'être faite avec votre adresse e-mail. Vous étiez déjà inscrit·e : " +
+            "aucune seconde inscription n'a été enregistrée. Si cette demande ne vient pas de vous, vous n'avez rien à faire.</p>";
+        if (reg.Status == RegistrationStatus.Confirmed)
+        {
+            var body = $"{lead}<p>Votre inscription est <strong>confirmée</strong>.</p>{Practical(evt)}" +
+                $"<p>À l'accueil, présentez ce code (sur votre téléphone ou imprimé) :</p><p><img src=\"cid:{QrContentId}\" alt=\"Code d'entrée\" width=\"200\" height=\"200\"></p>";
+            return Build(evt, reg, "again", $"Votre inscription — {evt.Title}", body,
+                [new EmailAttachment("invitation.ics", "text/calendar", Encoding.UTF8.GetBytes(Calendar(evt, reg))),
+                 new EmailAttachment("code-entree.png", "image/png", CheckinQr(evt.EventId, reg.RegistrationId)) { ContentId = QrContentId }]);
+        }
+        var waiting = $"{lead}<p>Vous êtes sur la <strong>liste d'attente</strong> : votre position actuelle est indiquée sur la page de votre inscription (lien ci-dessous).</p>{Practical(evt)}";
+        return Build(evt, reg, "again", $"Votre inscription — {evt.Title}", waiting, []);
+    }
+
     public EmailMessage Cancelled(EventEntity evt, RegistrationEntity reg)
     {
         ArgumentNullException.ThrowIfNull(evt);

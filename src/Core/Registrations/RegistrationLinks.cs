@@ -12,8 +12,13 @@ public sealed class RegistrationLinks(RegistrationTokens tokens, IOptions<Public
     public bool VerifyManageToken(string eventId, string registrationId, string? token) =>
         tokens.Verify(RegistrationTokens.Manage, eventId, registrationId, token);
 
+    // A token of its own: the certificate is shown to others (an employer, a training body), and its
+    // link must open nothing else (the manage link cancels).
     public Uri CertificateLink(string eventId, string registrationId) =>
-        site.Value.Link($"/api/events/{eventId}/registrations/{registrationId}/certificate?token={tokens.Sign(RegistrationTokens.Manage, eventId, registrationId)}");
+        site.Value.Link($"/api/events/{eventId}/registrations/{registrationId}/certificate?token={tokens.Sign(RegistrationTokens.Certificate, eventId, registrationId)}");
+
+    public bool VerifyCertificateToken(string eventId, string registrationId, string? token) =>
+        tokens.Verify(RegistrationTokens.Certificate, eventId, registrationId, token);
 
     // The text of the check-in QR code a door volunteer's phone scans.
     public string CheckinCode(string eventId, string registrationId) => tokens.CheckinToken(eventId, registrationId);

@@ -8,9 +8,10 @@ namespace Microstructures.Core.Registrations;
 // A registration attempt, from the form, the API or the staff: validated against the event's cached
 // definition, counted against the abuse limits once it is well formed (public attempts only), committed
 // by the event's committer (RegistrationCommitter: the rush path), and answered.
-// An address registered already takes no second seat: its confirmation is sent again.
+// An address registered already takes no second seat and learns nothing of it: the answer says only
+// that it is registered, its owner is e-mailed where their registration stands (at most once an hour).
 public sealed class RegistrationService(
-    EventCatalogue catalogue, RegistrationCommitter committer, RegistrationRateLimiter limiter, RegistrationStore store, RegistrationLinks links, EmailOutbox outbox, RegistrationEmails emails,
+    EventCatalogue catalogue, RegistrationCommitter committer, RegistrationRateLimiter limiter, RegistrationLinks links, EmailOutbox outbox, RegistrationEmails emails,
     TimeProvider time, ILogger<RegistrationService> logger,
     PlatformMetrics metrics)
 {
@@ -54,7 +55,7 @@ public sealed class RegistrationService(
                 return Result<RegistrationOutcome>.Success(new RegistrationOutcome(RegistrationOutcomeKind.Created, reg.RegistrationId, reg.Status, taken.Position,
                     links.ManageLink(eventId, reg.RegistrationId).ToString()));
             case AlreadyThere there:
-                return Result<RegistrationOutcome>.Success(await ResendAsync(evt, there.Existing, cancellationToken));
+                return Result<RegistrationOutcome>.Success(await TellOwnerAsync(evt, there.Existing, cancellationToken));
             case Refused no:
                 return no.Result;
             default:
@@ -62,16 +63,16 @@ public sealed class RegistrationService(
         }
     }
 
-    private async Task<RegistrationOutcome> ResendAsync(EventEntity evt, RegistrationEntity existing, CancellationToken cancellationToken)
+    // The owner of the address is told where their registration stands, with its link, at most once per
+    // clock hour per registration whatever the route (staff included) and however many instances: the
+    // e-mail's id names the registration and the hour, and the outbox records an id once.
+    private async Task<RegistrationOutcome> TellOwnerAsync(EventEntity evt, RegistrationEntity existing, CancellationToken cancellationToken)
     {
-        int? position = existing is { Status: RegistrationStatus.Waitlisted, WaitSequence: { } seq }
-            ? await store.WaitlistPositionAsync(evt.EventId, seq, cancellationToken)
-            : null;
-        var message = existing.Status == RegistrationStatus.Confirmed ? emails.Confirmation(evt, existing, promoted: false) : emails.Waitlisted(evt, existing);
-        await outbox.SendAsync(message, cancellationToken: cancellationToken);
-        logger.LogInformation("Registration {RegistrationId} for {EventId} asked again: confirmation re-sent", existing.RegistrationId, evt.EventId);
-        // No manage link in the answer: whoever typed this address may not own it. The link goes to
-        // the address, in the e-mail sent again.
-        return new RegistrationOutcome(RegistrationOutcomeKind.AlreadyRegistered, existing.RegistrationId, existing.Status, position, ManageUrl: null);
+        var emailId = $"reg-{existing.RegistrationId}-again-{time.GetUtcNow():yyyyMMddHH}";
+        if (await outbox.SendOnceAsync(emails.AlreadyRegistered(evt, existing), emailId, cancellationToken))
+        {
+            logger.LogInformation("Registration {RegistrationId} for {EventId} asked again: its owner was told", existing.RegistrationId, evt.EventId);
+        }
+        return RegistrationOutcome.AlreadyRegistered;
     }
 }

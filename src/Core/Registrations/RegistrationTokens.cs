@@ -5,11 +5,12 @@ using Microsoft.Extensions.Options;
 namespace Microstructures.Core.Registrations;
 
 // Signed, unguessable links without a server session: HMAC-SHA256 over purpose, event and
-// registration id. A token for one purpose (manage) never opens another (check-in).
+// registration id. A token for one purpose (manage) never opens another (check-in, certificate).
 public sealed class RegistrationTokens(IOptions<RegistrationOptions> options)
 {
     public const string Manage = "manage";
     public const string Checkin = "checkin";
+    public const string Certificate = "certificate";
     public const string Door = "door";
 
     public string Sign(string purpose, string eventId, string subject) =>

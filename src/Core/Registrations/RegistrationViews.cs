@@ -26,6 +26,9 @@ public sealed class RegistrationViews(RegistrationStore store, RegistrationLinks
         int? position = reg is { Status: RegistrationStatus.Waitlisted, WaitSequence: { } seq }
             ? await store.WaitlistPositionAsync(eventId, seq, cancellationToken)
             : null;
-        return Result<RegistrationView>.Success(new RegistrationView(EventSummary.From(evt, time.GetUtcNow()), reg.RegistrationId, reg.FirstName, reg.LastName, reg.Email, reg.Status, position, reg.CheckedInAt));
+        var now = time.GetUtcNow();
+        return Result<RegistrationView>.Success(new RegistrationView(EventSummary.From(evt, now), reg.RegistrationId, reg.FirstName, reg.LastName, reg.Email, reg.Status, position, reg.CheckedInAt,
+            RegistrationCancellation.RegistrantRefusal(evt, reg, now) is null,
+            AttendanceCertificates.HasCertificate(reg) ? links.CertificateLink(eventId, registrationId).ToString() : null));
     }
 }

@@ -7,6 +7,8 @@ namespace Microstructures.Core.Registrations;
 
 // Fills free seats from the waitlist, first come first served (the lowest "wait-" row first), each
 // promotion in the same transaction as the event row's counters and the commit marker of its e-mail.
+// Never once the event has begun: a seat freed then cannot be used, and "a place is yours" would send
+// someone to an event already under way.
 public sealed class WaitlistPromotion(RegistrationStore store, EventLocks locks, EmailOutbox outbox, RegistrationEmails emails, TimeProvider time, ILogger<WaitlistPromotion> logger)
 {
     private const int MaxAttempts = 100;
@@ -65,7 +67,7 @@ public sealed class WaitlistPromotion(RegistrationStore store, EventLocks locks,
     internal async Task AddPromotionsAsync(EventEntity evt, List<TableTransactionAction> actions, List<string> emailIds, CancellationToken cancellationToken, string? exclude = null)
     {
         var free = Math.Min(evt.SeatsLeft, MaxPromotionsPerBatch);
-        if (free <= 0 || evt.Waiting <= 0)
+        if (free <= 0 || evt.Waiting <= 0 || evt.HasBegun(time.GetUtcNow()))
         {
             return;
         }

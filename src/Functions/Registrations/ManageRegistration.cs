@@ -15,5 +15,7 @@ public sealed record ManageRegistration(RegistrationView View, string Token, boo
 
     public string ManagePath => $"/api/events/{Uri.EscapeDataString(View.Event.EventId)}/registrations/{Uri.EscapeDataString(View.RegistrationId)}/manage?token={Uri.EscapeDataString(Token)}";
 
-    public string CertificatePath => $"/api/events/{Uri.EscapeDataString(View.Event.EventId)}/registrations/{Uri.EscapeDataString(View.RegistrationId)}/certificate?token={Uri.EscapeDataString(Token)}";
+    // The certificate has a token of its own (it opens nothing else), given only once it can be had:
+    // checked in, not cancelled, the event begun.
+    public string? CertificatePath => View.CertificateUrl is { } url ? new Uri(url).PathAndQuery : null;
 }

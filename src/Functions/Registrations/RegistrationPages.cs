@@ -27,8 +27,7 @@ public static class RegistrationPages
             // The registration's own page, by its signed address: a refresh shows it again, never a second submission.
             ResultKind.Success when result.Value!.ManageUrl is { } url => new SeeOther(new Uri(url).PathAndQuery),
             ResultKind.Success when result.Value!.Kind == RegistrationOutcomeKind.AlreadyRegistered => Notice(new Notice("Déjà inscrit·e",
-                "Cette adresse e-mail est déjà inscrite à cet événement. Nous venons de renvoyer l'e-mail de votre inscription\u00A0: il contient le lien pour la consulter ou l'annuler.",
-                NoticeKind.Info), StatusCodes.Status200OK),
+                RegistrationOutcome.AlreadyRegisteredMessage, NoticeKind.Info), StatusCodes.Status200OK),
             ResultKind.Success => Notice(new Notice("Merci", "Votre demande a bien été reçue.", NoticeKind.Ok), StatusCodes.Status200OK),
             ResultKind.Invalid => (await catalogue.GetSummaryAsync(eventId, cancellationToken)) is { IsSuccess: true } s
                 ? Page(RegisterFormPage.Create(new RegisterForm(s.Value!, form.Input, result.Errors)), StatusCodes.Status400BadRequest)
@@ -50,7 +49,13 @@ public static class RegistrationPages
     internal static async Task<IResult> CancelFromManageAsync(string eventId, string registrationId, string? token, RegistrationCancellation cancellation, CancellationToken cancellationToken)
     {
         var view = await cancellation.CancelWithTokenAsync(eventId, registrationId, token, cancellationToken);
-        return view.IsSuccess ? Page(ManageRegistrationPage.Create(new ManageRegistration(view.Value!, token!, JustCancelled: true))) : InvalidLink(view.Detail);
+        return view.Kind switch
+        {
+            ResultKind.Success => Page(ManageRegistrationPage.Create(new ManageRegistration(view.Value!, token!, JustCancelled: true))),
+            // Checked in, or the event has begun: said as it is, the registration unchanged.
+            ResultKind.Conflict => Notice(new Notice(PageTitles.CancellationRefused, view.Detail ?? "", NoticeKind.Info), StatusCodes.Status409Conflict),
+            _ => InvalidLink(view.Detail),
+        };
     }
 
     internal static async Task<IResult> ShowCertificateAsync(string eventId, string registrationId, string? token, AttendanceCertificates certificates, CancellationToken cancellationToken) =>

@@ -130,8 +130,8 @@ public sealed class SendGridMessageTests
     [Fact]
     public void ProviderEventsKeepTheRecipientTheBounceTypeAndTheCustomArgs()
     {
-        var events = EmailEventReconciler.Parse(
-            "[{\"event\":\"bounce\",\"type\":\"blocked\",\"email\":\"a@example.org\",\"reason\":\"550\",\"nl_delivery\":\"2026-03.0001.x\",\"timestamp\":1764061200}]")!;
+        var events = EmailEventReconciler.ParseEvents(
+            "[{\"event\":\"bounce\",\"type\":\"blocked\",\"email\":\"a@example.org\",\"reason\":\"550\",\"nl_delivery\":\"2026-03.0001.x\",\"timestamp\":1764061200}]").Value!;
 
         var e = Assert.Single(events);
         Assert.Equal(("bounce", "blocked", "a@example.org", "550"), (e.Event, e.Type, e.Email, e.Reason));

@@ -261,7 +261,7 @@ public sealed class NewsletterHarness : IDisposable
     }
 
     public async Task PostEventsAsync(string json) =>
-        await Get<EmailEventReconciler>().ApplyAsync(EmailEventReconciler.Parse(json)!);
+        await Get<EmailEventReconciler>().ApplyAsync(EmailEventReconciler.ParseEvents(json).Value!);
 
     public async Task<List<T>> RowsAsync<T>(string table) where T : class, ITableEntity, new()
     {

@@ -151,4 +151,28 @@ public sealed class NetworkAccessTests(FunctionsHost app) : IClassFixture<Functi
         Assert.Contains("keyRevoked", trail, StringComparison.Ordinal);
         Assert.Contains("keyIssued", trail, StringComparison.Ordinal);
     }
+
+    // A closed network's keys open nothing any more, on every network route: the rule is in the key
+    // check itself, so a key issued before the closing (or while it happened) is refused all the same.
+    [Fact]
+    public async Task AClosedNetworksKeysAreRefusedOnEveryNetworkRoute()
+    {
+        var staff = app.CreateStaffClient();
+        await OrgTreeApi.CreateRegionAsync(staff, "ferme-region");
+        await OrgTreeApi.CreateNetworkAsync(staff, "ferme-rms", "ferme-region");
+        await OrgTreeApi.CreateMicrostructureAsync(staff, "ferme-ms", "ferme-rms");
+        var key = await OrgTreeApi.IssueKeyAsync(staff, "ferme-rms");
+        var client = app.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await app.CreateClient().WithBearer(key).GetAsync("/api/network/microstructures/ferme-ms")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await staff.PostAsync("/api/manage/microstructures/ferme-ms/close", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await staff.PostAsync("/api/manage/networks/ferme-rms/close", null)).StatusCode);
+
+        foreach (var route in NetworkRoutes())
+        {
+            var path = Fill(route.Pattern, "ferme-rms", "ferme-ms");
+            var response = await client.SendAsync(Request(route, path, key));
+            Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{route.Method} {path} answered {(int)response.StatusCode} to a closed network's key");
+        }
+    }
 }

@@ -30,7 +30,9 @@ public sealed partial class SecurityHeadersTests(FunctionsHost app) : IClassFixt
 
         foreach (var function in FunctionsOutput.ReadMetadata().Where(f => f.IsHttp && f.Methods.Contains("GET")))
         {
-            var path = FunctionsOutput.Fill(function.Route!, values) + $"?token={Uri.EscapeDataString(values["token"])}&door={Uri.EscapeDataString(values["door"])}";
+            // The certificate has a token of its own; every other signed page takes the manage link's.
+            var token = function.Name == "AttendanceCertificate" ? values["certificateToken"] : values["token"];
+            var path = FunctionsOutput.Fill(function.Route!, values) + $"?token={Uri.EscapeDataString(token)}&door={Uri.EscapeDataString(values["door"])}";
             using var response = await GetPageAsync(client, path);
             var html = await AssertHeadersAsync(function.Name, response);
             if (html && response.StatusCode == HttpStatusCode.OK)
@@ -115,10 +117,12 @@ public sealed partial class SecurityHeadersTests(FunctionsHost app) : IClassFixt
         var door = Uri.UnescapeDataString(new Uri(link.GetProperty("url").GetString()!).Query.Split("door=")[1]);
         var token = app.Services.Get<RegistrationTokens>().CheckinToken(eventId, registrationId);
         (await client.PostAsJsonAsync($"/api/events/{eventId}/checkins", new { token, doorKey = door })).EnsureSuccessStatusCode();
+        var certificate = app.Services.Get<RegistrationLinks>().CertificateLink(eventId, registrationId);
         return new Dictionary<string, string>
         {
             ["eventId"] = eventId, ["registrationId"] = registrationId, ["entityType"] = "event", ["entityId"] = eventId, ["name"] = "site.css",
             ["page"] = "", ["token"] = Uri.UnescapeDataString(manage.Query.Split("token=")[1]), ["door"] = door,
+            ["certificateToken"] = Uri.UnescapeDataString(certificate.Query.Split("token=")[1]),
         };
     }
 

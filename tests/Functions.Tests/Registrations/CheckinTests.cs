@@ -14,6 +14,113 @@ public sealed class CheckinTests(FunctionsHost app) : IClassFixture<FunctionsHos
     private string CheckinToken(string eventId, JsonElement registered) =>
         app.Services.Get<RegistrationTokens>().CheckinToken(eventId, registered.GetProperty("registrationId").GetString()!);
 
+    // The certificate link the app hands out (in its e-mail and on the manage page once checked in).
+    private string CertificatePath(string eventId, JsonElement registered) =>
+        app.Services.Get<RegistrationLinks>().CertificateLink(eventId, registered.GetProperty("registrationId").GetString()!).PathAndQuery;
+
+    // An event that began an hour ago (the worker runs on the real clock), registrations still open.
+    private async Task<string> StartedEventAsync(int capacity) => await PutEventAsync(app, StartedEvent(capacity));
+
+    private static Dictionary<string, object> StartedEvent(int capacity)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var definition = Event(capacity, opens: now.AddDays(-2), closes: now.AddHours(1));
+        definition["startsAt"] = now.AddHours(-1).ToString("O");
+        definition["endsAt"] = now.AddHours(8).ToString("O");
+        return definition;
+    }
+
+    private async Task<HttpResponseMessage> CheckInAsync(HttpClient client, string eventId, JsonElement registered)
+    {
+        using var staff = app.CreateStaffClient();
+        var link = await staff.GetFromJsonAsync<JsonElement>($"/api/manage/events/{eventId}/checkin-link");
+        return await client.PostAsJsonAsync($"/api/events/{eventId}/checkins", new { token = CheckinToken(eventId, registered), doorKey = DoorKey(link.GetProperty("url").GetString()!) });
+    }
+
+    private static async Task<string> StatusOfAsync(HttpClient staff, string eventId, JsonElement registered)
+    {
+        var id = registered.GetProperty("registrationId").GetString();
+        var all = await staff.GetFromJsonAsync<JsonElement>($"/api/manage/events/{eventId}/registrations");
+        return all.EnumerateArray().Single(r => r.GetProperty("registrationId").GetString() == id).GetProperty("status").GetString()!;
+    }
+
+    // A seat used at the door, or an event under way, is not given back by the manage link (a direct POST
+    // included): nobody could take it any more. The staff can still correct, and then nobody on the
+    // waitlist is promoted or e-mailed for an event already under way.
+    [Fact]
+    public async Task TheManageLinkCannotCancelAfterCheckInNorOnceTheEventHasBegunAndNobodyIsPromotedThen()
+    {
+        using var client = app.CreateClient();
+        using var staff = app.CreateStaffClient();
+        var future = await CreateEventAsync(app, capacity: 2);
+        var early = await RegisterAsync(client, future, Person(Mail("arrivee-tot")));
+        Assert.Equal(HttpStatusCode.OK, (await CheckInAsync(client, future, early.Body)).StatusCode);
+
+        var afterCheckin = await client.PostAsync(PathOf(early.Body), null);
+
+        Assert.Equal(HttpStatusCode.Conflict, afterCheckin.StatusCode);
+        Assert.Contains("accueil", await afterCheckin.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("Confirmed", await StatusOfAsync(staff, future, early.Body));
+        Assert.DoesNotContain("Annuler mon inscription", await client.GetStringAsync(PathOf(early.Body)), StringComparison.Ordinal);
+
+        var started = await StartedEventAsync(capacity: 1);
+        var seated = await RegisterAsync(client, started, Person(Mail("en-cours")));
+        var waitingAddress = Mail("en-cours-attente");
+        var waiting = await RegisterAsync(client, started, Person(waitingAddress));
+        Assert.Equal(HttpStatusCode.Accepted, waiting.Status);
+
+        var seatedCancel = await client.PostAsync(PathOf(seated.Body), null);
+        var waitingCancel = await client.PostAsync(PathOf(waiting.Body), null);
+
+        Assert.Equal(HttpStatusCode.Conflict, seatedCancel.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, waitingCancel.StatusCode);
+        Assert.Equal("Confirmed", await StatusOfAsync(staff, started, seated.Body));
+        Assert.Equal("Waitlisted", await StatusOfAsync(staff, started, waiting.Body));
+        Assert.DoesNotContain("Annuler mon inscription", await client.GetStringAsync(PathOf(seated.Body)), StringComparison.Ordinal);
+
+        // The staff correct: the seat is counted free, nobody is promoted nor e-mailed, not even when
+        // the capacity is raised (which promotes before the start).
+        var corrected = await staff.PostAsync($"/api/manage/events/{started}/registrations/{seated.Body.GetProperty("registrationId").GetString()}/cancel", null);
+        var raised = StartedEvent(capacity: 3);
+        var redefined = await staff.PutAsJsonAsync($"/api/manage/events/{started}", raised);
+        Assert.Equal(HttpStatusCode.OK, corrected.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, redefined.StatusCode);
+        Assert.Equal("Cancelled", await StatusOfAsync(staff, started, seated.Body));
+        Assert.Equal("Waitlisted", await StatusOfAsync(staff, started, waiting.Body));
+        Assert.DoesNotContain(await EmailsToAsync(app, waitingAddress), e => e.Message.Category == "registration-promotion");
+    }
+
+    // The certificate has a link of its own: whoever is given it (an employer, a training body) sees the
+    // certificate and nothing else; a cancelled registration has none.
+    [Fact]
+    public async Task ACertificateLinkOpensOnlyTheCertificateAndACancelledRegistrationHasNone()
+    {
+        using var client = app.CreateClient();
+        using var staff = app.CreateStaffClient();
+        var eventId = await StartedEventAsync(capacity: 2);
+        var present = await RegisterAsync(client, eventId, Person(Mail("attestation"), "Ambre"));
+        Assert.Equal(HttpStatusCode.OK, (await CheckInAsync(client, eventId, present.Body)).StatusCode);
+        var manage = PathOf(present.Body);
+        var certificate = System.Text.RegularExpressions.Regex.Match(await client.GetStringAsync(manage), "href=\"([^\"]*/certificate\\?token=[^\"]+)\"").Groups[1].Value.Replace("&amp;", "&", StringComparison.Ordinal);
+        Assert.NotEqual("", certificate);
+        var certificateToken = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri("http://x" + certificate).Query)["token"].ToString();
+        var manageToken = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri("http://x" + manage).Query)["token"].ToString();
+        var manageWithCertificateToken = manage.Replace(manageToken, Uri.EscapeDataString(certificateToken), StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(certificate)).StatusCode);
+        Assert.NotEqual(HttpStatusCode.OK, (await client.PostAsync(manageWithCertificateToken, null)).StatusCode);
+        Assert.NotEqual(HttpStatusCode.OK, (await client.GetAsync(manageWithCertificateToken)).StatusCode);
+        Assert.NotEqual(HttpStatusCode.OK, (await client.GetAsync(manage.Replace("/manage?", "/certificate?", StringComparison.Ordinal))).StatusCode);
+        Assert.Equal("Confirmed", await StatusOfAsync(staff, eventId, present.Body));
+
+        Assert.Equal(HttpStatusCode.OK, (await staff.PostAsync($"/api/manage/events/{eventId}/registrations/{present.Body.GetProperty("registrationId").GetString()}/cancel", null)).StatusCode);
+
+        var afterCancel = await client.GetAsync(certificate);
+        Assert.Equal(HttpStatusCode.Conflict, afterCancel.StatusCode);
+        Assert.DoesNotContain("atteste que", await afterCancel.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain("/certificate?", await client.GetStringAsync(manage), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task TheDoorLinkChecksAnAttendeeInOnceAndSaysSoTheSecondTime()
     {
@@ -78,7 +185,7 @@ public sealed class CheckinTests(FunctionsHost app) : IClassFixture<FunctionsHos
         var address = Mail("present");
         var present = await RegisterAsync(client, eventId, Person(address, "Ambre"));
         var absent = await RegisterAsync(client, eventId, Person(Mail("absent"), "Basile"));
-        var certificate = PathOf(present.Body).Replace("/manage?", "/certificate?", StringComparison.Ordinal);
+        var certificate = CertificatePath(eventId, present.Body);
         var link = await staff.GetFromJsonAsync<JsonElement>($"/api/manage/events/{eventId}/checkin-link");
 
         // Begun, but not checked in yet.
@@ -92,7 +199,7 @@ public sealed class CheckinTests(FunctionsHost app) : IClassFixture<FunctionsHos
         Assert.Contains("certificate?token=", await client.GetStringAsync(PathOf(present.Body)), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, emailed.StatusCode);
         Assert.Contains(await EmailsToAsync(app, address), e => e.Message.Category == "registration-certificate");
-        Assert.Equal(HttpStatusCode.Conflict, (await client.GetAsync(PathOf(absent.Body).Replace("/manage?", "/certificate?", StringComparison.Ordinal))).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await client.GetAsync(CertificatePath(eventId, absent.Body))).StatusCode);
     }
 
     // The certificate before the event begins: the old test moved the clock; here an event of the future.
@@ -107,7 +214,7 @@ public sealed class CheckinTests(FunctionsHost app) : IClassFixture<FunctionsHos
         var checkedIn = await client.PostAsJsonAsync($"/api/events/{eventId}/checkins", new { token = CheckinToken(eventId, present.Body), doorKey = DoorKey(link.GetProperty("url").GetString()!) });
         Assert.Equal(HttpStatusCode.OK, checkedIn.StatusCode);
 
-        var certificate = await client.GetAsync(PathOf(present.Body).Replace("/manage?", "/certificate?", StringComparison.Ordinal));
+        var certificate = await client.GetAsync(CertificatePath(eventId, present.Body));
 
         Assert.Equal(HttpStatusCode.Conflict, certificate.StatusCode);
     }

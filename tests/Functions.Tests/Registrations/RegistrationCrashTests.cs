@@ -195,9 +195,7 @@ public sealed class RegistrationCrashTests(Azurite azurite) : IClassFixture<Azur
         var outcomes = await Task.WhenAll(inputs.Select(input => service.RegisterAsync(eventId, input)));
 
         Assert.All(outcomes, o => Assert.True(o.IsSuccess));
-        var byAddress = outcomes.Select(o => o.Value!).GroupBy(o => o.RegistrationId).ToList();
-        Assert.Equal(30, byAddress.Count);
-        Assert.Equal(30, outcomes.Count(o => o.Value!.Kind == RegistrationOutcomeKind.Created));
+        Assert.Equal(30, outcomes.Where(o => o.Value!.Kind == RegistrationOutcomeKind.Created).Select(o => o.Value!.RegistrationId).Distinct().Count());
         Assert.Equal(20, outcomes.Count(o => o.Value!.Kind == RegistrationOutcomeKind.AlreadyRegistered));
         var summary = (await factory.Get<EventCatalogue>().GetSummaryAsync(eventId)).Value!;
         Assert.Equal(0, summary.SeatsLeft);
