@@ -43,6 +43,10 @@ public sealed class DevHostApp : IAsyncDisposable
             ["Email__FromName"] = "CNRMS",
             ["Email__SweepGrace"] = "00:00:02",
             ["Registrations__SigningKey"] = "e2e-registrations-signing-key-0123456789abcdef",
+            ["Newsletter__SigningKey"] = "e2e-newsletter-signing-key-0123456789abcdef",
+            ["Newsletter__AddressHashKey"] = "e2e-newsletter-address-hash-key-0123456789abcdef",
+            ["Newsletter__StaffAlertAddress"] = "equipe@example.org",
+            ["Newsletter__PostalAddress"] = "1 rue de l'Exemple, 67000 Strasbourg",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
         {

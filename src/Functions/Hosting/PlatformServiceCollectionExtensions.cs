@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microstructures.Core.Email;
 using Microstructures.Core.Health;
+using Microstructures.Core.Newsletter;
 using Microstructures.Core.ReferenceData;
 using Microstructures.Core.Registrations;
 using Microstructures.Core.Storage;
@@ -33,6 +34,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddOptions<ReferenceDataOptions>().BindConfiguration(ReferenceDataOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<SampleOrgTreeSeeder>();
         services.AddRegistrations();
+        services.AddNewsletter();
         services.AddPlatformTelemetry(configuration);
         return services;
     }

@@ -33,6 +33,10 @@ public sealed class StartupValidationTests(Azurite azurite) : IClassFixture<Azur
             ["SendGrid__ApiKey"] = "SG.test",
             ["Email__FromAddress"] = "no-reply@example.org",
             ["Registrations__SigningKey"] = PlatformServices.SigningKey,
+            ["Newsletter__SigningKey"] = PlatformServices.NewsletterSigningKey,
+            ["Newsletter__AddressHashKey"] = PlatformServices.NewsletterAddressHashKey,
+            ["Newsletter__StaffAlertAddress"] = "equipe@example.org",
+            ["Newsletter__PostalAddress"] = "1 rue de l'Exemple, 67000 Strasbourg",
         };
         settings[key] = value;
         var psi = new ProcessStartInfo("dotnet")
