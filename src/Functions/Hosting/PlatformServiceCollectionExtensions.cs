@@ -6,6 +6,7 @@ using Microstructures.Core.Newsletter;
 using Microstructures.Core.ReferenceData;
 using Microstructures.Core.Registrations;
 using Microstructures.Core.Storage;
+using Microstructures.Functions.Newsletter;
 using Microstructures.Functions.ReferenceData;
 
 namespace Microstructures.Functions.Hosting;
@@ -35,6 +36,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddHostedService<SampleOrgTreeSeeder>();
         services.AddRegistrations();
         services.AddNewsletter();
+        services.AddOptions<ArchiveEmbedOptions>().BindConfiguration(ArchiveEmbedOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddPlatformTelemetry(configuration);
         return services;
     }
