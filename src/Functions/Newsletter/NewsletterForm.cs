@@ -21,7 +21,7 @@ public static class NewsletterForm
         {
             return await request.ReadFormAsync(cancellationToken);
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (ex is InvalidDataException or IOException)
         {
             throw new BadHttpRequestException("Le formulaire est mal formé.", StatusCodes.Status400BadRequest, ex);
         }
@@ -40,7 +40,7 @@ public static class NewsletterForm
         {
             return (await request.ReadFormAsync(cancellationToken)).TryGetValue("via", out var via) && via == "page";
         }
-        catch (InvalidDataException)
+        catch (Exception ex) when (ex is InvalidDataException or IOException)
         {
             return false;
         }

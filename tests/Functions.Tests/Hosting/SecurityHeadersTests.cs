@@ -18,7 +18,8 @@ public sealed partial class SecurityHeadersTests(FunctionsHost app) : IClassFixt
     private static readonly string[] Pages =
     [
         "AttendanceCertificate", "CheckinPage", "Home", "ManageEventsPage", "ManageHome", "ManageKeysPage",
-        "ManageRegistrationPage", "RegisterPage", "RegistrationPoster",
+        "ManageNewsletterPage", "ManageRegistrationPage", "ManageSubscribersPage", "NewsletterArchive", "NewsletterSubscribePage",
+        "RegisterPage", "RegistrationPoster",
     ];
 
     [Fact]
