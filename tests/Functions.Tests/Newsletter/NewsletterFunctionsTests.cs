@@ -111,6 +111,30 @@ public sealed class NewsletterFunctionsTests(NewsletterHost app) : IClassFixture
         Assert.Equal(SubscriberStatus.Complained, await app.StatusAsync(email));
     }
 
+    [Fact]
+    public async Task TheRegistrationFormsNewsletterBoxSendsAConfirmationRequestOnce()
+    {
+        var eventId = await Registrations.RegistrationTestKit.CreateEventAsync(app, capacity: 10);
+        var (ticked, unticked) = (NewsletterHost.Mail("coche"), NewsletterHost.Mail("sanscase"));
+        using var client = app.CreateClient();
+        foreach (var (email, optIn) in new[] { (ticked, true), (unticked, false) })
+        {
+            using var response = await client.PostAsJsonAsync($"/api/events/{eventId}/registrations", new
+            {
+                firstName = "Camille", lastName = "Exemple", email, profession = "medecin-generaliste", organisation = "Cabinet du Parc",
+                region = "Grand Est", newsletterOptIn = optIn,
+            });
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
+
+        var emails = await app.WaitForEmailsAsync(ticked, 2);
+        var request = Assert.Single(emails, m => m.GetProperty("subject").GetString()!.StartsWith("Confirmez votre abonnement", StringComparison.Ordinal));
+        Assert.NotNull(NewsletterHost.Link(request, NewsletterLinks.ConfirmPath));
+        Assert.Equal(SubscriberStatus.Pending, await app.StatusAsync(ticked));
+        Assert.Single(await app.WaitForEmailsAsync(unticked));
+        Assert.Null(await app.StatusAsync(unticked));
+    }
+
     // The issue's acceptance scenario, with a provider 429 on the first batch call and a bounced address.
     [Fact]
     public async Task TheMonthlyTimerSendsTheReadyIssueOnceToEachActiveSubscriber()
