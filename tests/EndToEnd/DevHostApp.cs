@@ -45,6 +45,10 @@ public sealed class DevHostApp : IAsyncDisposable
             ["Registrations__SigningKey"] = "e2e-registrations-signing-key-0123456789abcdef",
             ["Forfaits__SigningKey"] = "e2e-forfaits-signing-key-0123456789abcdef0123",
             ["Forfaits__RemindersStartDate"] = "2020-01-01",
+            ["Newsletter__SigningKey"] = "e2e-newsletter-signing-key-0123456789abcdef",
+            ["Newsletter__AddressHashKey"] = "e2e-newsletter-address-hash-key-0123456789abcdef",
+            ["Newsletter__StaffAlertAddress"] = "equipe@example.org",
+            ["Newsletter__PostalAddress"] = "1 rue de l'Exemple, 67000 Strasbourg",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
         {

@@ -42,6 +42,7 @@ public sealed partial class AppSettingsCoverageTests(ITestOutputHelper output)
         ["Newsletter__BatchRetryAfter"] = "default 10 minutes",
         ["Newsletter__MaxAttempts"] = "default 25",
         ["Newsletter__MaxImageBytes"] = "default 1 MiB",
+        ["Newsletter__ArchiveFrameAncestors"] = "default none: the archive is framed by nobody until the association's site's origin is given",
         ["Submissions__MaxBytes"] = "default 20,000,000 bytes",
         ["Submissions__MaxRows"] = "default 50,000 rows",
         ["Submissions__RequeueAfter"] = "default 10 minutes",

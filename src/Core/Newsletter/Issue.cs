@@ -46,4 +46,5 @@ public sealed record Issue(NewsletterMonth Month, string Subject, string Body, I
 public sealed record IssueSummary(NewsletterMonth Month, string Subject, IssueStatus Status, DateTimeOffset UpdatedAt, DateTimeOffset? SentAt);
 
 // Preview of an issue as its subscribers get it (with a sample unsubscribe link), and what would stop it being marked ready.
-public sealed record IssuePreview(string Subject, string Html, string Text, IReadOnlyList<string> Problems);
+// PageHtml: the body without style attributes, for the staff page (its Content-Security-Policy refuses them).
+public sealed record IssuePreview(string Subject, string Html, string Text, IReadOnlyList<string> Problems, string PageHtml = "");

@@ -32,7 +32,9 @@ public sealed class IssueRenderer(NewsletterLinks links)
         .UseAutoLinks()
         .Build();
 
-    public RenderedBody Render(string? markdown)
+    // inlineStyles false: for the platform's own pages, whose Content-Security-Policy refuses style
+    // attributes (the site's stylesheet styles the body there).
+    public RenderedBody Render(string? markdown, bool inlineStyles = true)
     {
         var source = (markdown ?? "").Replace(UnsubscribePlaceholder, "", StringComparison.Ordinal);
         var document = Markdown.Parse(source, Pipeline);
@@ -42,7 +44,7 @@ public sealed class IssueRenderer(NewsletterLinks links)
         {
             if (link.IsImage)
             {
-                CheckImage(link, images, problems);
+                CheckImage(link, images, problems, inlineStyles);
             }
             else if (Absolute(link.Url) is { } url)
             {
@@ -62,7 +64,10 @@ public sealed class IssueRenderer(NewsletterLinks links)
                 autolink.ReplaceBy(new LiteralInline(autolink.Url));
             }
         }
-        Style(document);
+        if (inlineStyles)
+        {
+            Style(document);
+        }
         using var writer = new StringWriter();
         var renderer = new HtmlRenderer(writer);
         Pipeline.Setup(renderer);
@@ -71,7 +76,7 @@ public sealed class IssueRenderer(NewsletterLinks links)
         return new RenderedBody(writer.ToString(), PlainText.Of(document), images.Distinct(StringComparer.Ordinal).ToList(), problems);
     }
 
-    private void CheckImage(LinkInline image, List<string> images, List<string> problems)
+    private void CheckImage(LinkInline image, List<string> images, List<string> problems, bool inlineStyles)
     {
         var id = ImageId(image.Url);
         if (id is null)
@@ -82,7 +87,10 @@ public sealed class IssueRenderer(NewsletterLinks links)
         }
         images.Add(id);
         image.Url = links.Image(id).ToString();
-        image.GetAttributes().AddProperty("style", "display:block;max-width:100%;height:auto;border:0;margin:0 0 16px;");
+        if (inlineStyles)
+        {
+            image.GetAttributes().AddProperty("style", "display:block;max-width:100%;height:auto;border:0;margin:0 0 16px;");
+        }
     }
 
     // A platform image, relative or absolute: /api/newsletter/images/{id}.

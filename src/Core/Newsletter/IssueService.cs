@@ -12,7 +12,7 @@ public sealed record TestSendReport(IReadOnlyList<string> EmailIds);
 // its campaign starts it is locked. Marking ready checks what the send needs: subject, body, its month
 // not past, links and images the renderer accepts, images that exist.
 public sealed partial class IssueService(
-    IssueStore store, IssueComposer composer, NewsletterImages images, NewsletterLinks links, SubscriberIds ids, EmailOutbox outbox,
+    IssueStore store, IssueComposer composer, IssueRenderer renderer, NewsletterImages images, NewsletterLinks links, SubscriberIds ids, EmailOutbox outbox,
     TimeProvider time, ILogger<IssueService> logger)
 {
     public const int MaxSubjectLength = 150;
@@ -183,7 +183,7 @@ public sealed partial class IssueService(
         }
         var issue = found.Value!;
         var composed = composer.ForEmail(issue.Month, issue.Subject, issue.Body, links.Unsubscribe(new string('0', 32)).ToString());
-        return Result<IssuePreview>.Success(new IssuePreview(issue.Subject, composed.Html, composed.Text, composed.Body.Problems));
+        return Result<IssuePreview>.Success(new IssuePreview(issue.Subject, composed.Html, composed.Text, composed.Body.Problems, renderer.Render(issue.Body, inlineStyles: false).Html));
     }
 
     // A test to given addresses through the ordinary e-mail path (not the campaign's): exactly what a

@@ -4,6 +4,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microstructures.Core.Email;
+using Microstructures.Core.Newsletter;
 using Microstructures.Core.Storage;
 
 namespace Microstructures.Core.Registrations;
@@ -32,7 +33,7 @@ public sealed record RelayReport(int Relayed, int NotYetCommitted, int GivenUp);
 //    SweepRegistrationEmails) finds committed registrations of recent events never flagged and
 //    relays them. Running any of this twice sends each e-mail once (SendEmail's claim).
 public sealed class RegistrationEmailRelay(
-    RegistrationStore store, StorageInitializer storage, EmailOutbox outbox, RegistrationEmails emails,
+    RegistrationStore store, StorageInitializer storage, EmailOutbox outbox, RegistrationEmails emails, SubscriptionService newsletter,
     TimeProvider time, IOptions<RegistrationOptions> options, ILogger<RegistrationEmailRelay> logger)
 {
     public const string QueueName = "registration-emails";
@@ -135,6 +136,11 @@ public sealed class RegistrationEmailRelay(
             return await outbox.PrepareAsync(message, marker, EmailId(reg.RegistrationId, reg.FirstStatus!.Value), cancellationToken);
         }));
         await outbox.DispatchAsync(ids, cancellationToken);
+        // The form's newsletter box: a pending subscription, confirmed from its own e-mail (idempotent per registration).
+        foreach (var reg in toFlag.Where(r => r.NewsletterOptIn))
+        {
+            await newsletter.SubscribeFromRegistrationAsync(reg.Email, evt.EventId, reg.RegistrationId, cancellationToken);
+        }
         await FlagRelayedAsync(evt.EventId, toFlag, cancellationToken);
         return ids.Length;
     }

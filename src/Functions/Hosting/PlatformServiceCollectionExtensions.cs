@@ -3,9 +3,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microstructures.Core.Email;
 using Microstructures.Core.Forfaits;
 using Microstructures.Core.Health;
+using Microstructures.Core.Newsletter;
 using Microstructures.Core.ReferenceData;
 using Microstructures.Core.Registrations;
 using Microstructures.Core.Storage;
+using Microstructures.Functions.Newsletter;
 using Microstructures.Functions.ReferenceData;
 
 namespace Microstructures.Functions.Hosting;
@@ -34,6 +36,8 @@ public static class PlatformServiceCollectionExtensions
         services.AddHostedService<SampleOrgTreeSeeder>();
         services.AddRegistrations();
         services.AddForfaits();
+        services.AddNewsletter();
+        services.AddOptions<ArchiveEmbedOptions>().BindConfiguration(ArchiveEmbedOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddPlatformTelemetry(configuration);
         return services;
     }

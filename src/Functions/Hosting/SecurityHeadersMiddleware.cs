@@ -34,6 +34,19 @@ public sealed class SecurityHeadersMiddleware : IFunctionsWorkerMiddleware
         await next(context);
     }
 
+    private const string FrameAncestorsKey = "platform.frame-ancestors";
+
+    // A page that may be framed by the given origins (the newsletter archive, on the association's
+    // site); without origins it keeps frame-ancestors 'none'.
+    public static void AllowFraming(HttpContext context, string? origins)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!string.IsNullOrWhiteSpace(origins))
+        {
+            context.Items[FrameAncestorsKey] = origins.Trim();
+        }
+    }
+
     public static void Apply(HttpResponse response)
     {
         ArgumentNullException.ThrowIfNull(response);
@@ -45,8 +58,17 @@ public sealed class SecurityHeadersMiddleware : IFunctionsWorkerMiddleware
         }
         if (response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true)
         {
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
-            headers.XFrameOptions = "DENY";
+            if (response.HttpContext.Items[FrameAncestorsKey] is string origins)
+            {
+                // X-Frame-Options cannot name an origin: the CSP alone says who may frame the page.
+                headers.ContentSecurityPolicy = ContentSecurityPolicy.Replace("frame-ancestors 'none'", $"frame-ancestors {origins}", StringComparison.Ordinal);
+                headers.Remove("X-Frame-Options");
+            }
+            else
+            {
+                headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                headers.XFrameOptions = "DENY";
+            }
             headers["Referrer-Policy"] = "no-referrer";
             headers["Permissions-Policy"] = PermissionsPolicy;
             headers.CacheControl = "no-store";

@@ -11,5 +11,7 @@ public static class StaffNavigation
         new("/api/manage/keys", "Clés réseau"),
         new("/api/manage/events", "Événements"),
         new("/api/manage/forfaits", "Forfaits"),
+        new("/api/manage/newsletter", "Lettre d'information"),
+        new("/api/manage/newsletter/list", "Abonnés"),
     ];
 }

@@ -241,6 +241,8 @@ public sealed class CampaignTests(Azurite azurite) : IClassFixture<Azurite>
         Assert.Equal(new Uri(NewsletterHarness.BaseUrl + "/api/newsletter/archive/2026-03"), listed.Url);
         Assert.Equal("Les nouvelles du mois", issue.Subject);
         Assert.Contains("<strong>Metz</strong>", issue.BodyHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain("style=", issue.BodyHtml, StringComparison.Ordinal); // the archive page's CSP refuses style attributes
+        Assert.Contains("style=", issue.Html, StringComparison.Ordinal);
         foreach (var text in new[] { issue.Html, issue.Text, issue.BodyHtml })
         {
             Assert.DoesNotContain("token=", text, StringComparison.Ordinal);

@@ -16,6 +16,7 @@ public sealed class EveryPageInBrowserTests(PagesApp pages)
             "home", "form", "form-errors", "manage-confirmed", "manage-waitlisted", "manage-cancelled", "certificate", "door", "poster",
             "invalid-link", "unknown-event", "staff-home", "staff-keys", "staff-events",
             "staff-forfaits", "network-forfaits", "forfait-digest", "forfait-digest-list",
+            "newsletter-subscribe", "newsletter-subscribe-errors", "newsletter-archive", "staff-newsletter", "staff-subscribers",
         })
         {
             data.Add(name, 390);
@@ -137,6 +138,32 @@ public sealed class EveryPageInBrowserTests(PagesApp pages)
                 await page.GotoAsync(pages.Url(pages.DigestPath));
                 await page.GetByRole(AriaRole.Button, new() { Name = "Afficher les forfaits" }).ClickAsync();
                 await page.Locator("td", new() { HasText = "P-0005" }).First.WaitForAsync();
+                break;
+            case "newsletter-subscribe":
+                await page.GotoAsync(pages.Url("api/newsletter/subscribe"));
+                Assert.Equal("Lettre d'information", await page.Locator("h1").TextContentAsync());
+                break;
+            case "newsletter-subscribe-errors":
+                await page.GotoAsync(pages.Url("api/newsletter/subscribe"));
+                await page.FillAsync("#email", "pas-une-adresse");
+                await page.ClickAsync("#subscribe-submit");
+                await page.Locator("#error-summary").WaitForAsync();
+                Assert.StartsWith("Erreur", await page.TitleAsync(), StringComparison.Ordinal);
+                break;
+            case "newsletter-archive":
+                await page.GotoAsync(pages.Url("api/newsletter/archive"));
+                Assert.Equal("Lettre d'information — les numéros parus", await page.Locator("h1").TextContentAsync());
+                break;
+            case "staff-newsletter":
+                await page.GotoAsync(pages.Url("api/manage/newsletter"));
+                await page.FillAsync("#is-subject", "Les nouvelles du mois");
+                await page.FillAsync("#is-body", "## Au sommaire\n\nLes réseaux se réunissent à **Metz**.\n\n- une formation\n- [le site](https://www.example.org)");
+                await page.ClickAsync("#is-preview");
+                await page.Locator("#preview-body strong", new() { HasText = "Metz" }).WaitForAsync();
+                break;
+            case "staff-subscribers":
+                await page.GotoAsync(pages.Url("api/manage/newsletter/list"));
+                await page.Locator("#counts", new() { HasText = "abonné" }).WaitForAsync();
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(name), name, "no such page");

@@ -92,6 +92,30 @@ public sealed class FunctionMetadataTests
         ["NetworkImportForfaits"] = "http POST api/network/forfait-import",
         ["NetworkRenewForfait"] = "http POST api/network/forfaits/{forfaitId}/renewals",
         ["NetworkSnoozeForfait"] = "http POST api/network/forfaits/{forfaitId}/snooze",
+        ["NewsletterSubscribe"] = "http POST api/newsletter/subscriptions",
+        ["NewsletterSubscribePage"] = "http GET,POST api/newsletter/subscribe",
+        ["NewsletterConfirm"] = "http GET,POST api/newsletter/confirm",
+        ["NewsletterUnsubscribe"] = "http GET,POST api/newsletter/unsubscribe",
+        ["NewsletterStay"] = "http GET,POST api/newsletter/stay",
+        ["NewsletterArchive"] = "http GET api/newsletter/archive",
+        ["NewsletterArchiveIssue"] = "http GET api/newsletter/archive/{month}",
+        ["NewsletterImage"] = "http GET api/newsletter/images/{id}",
+        ["ManageNewsletterPage"] = "http GET api/manage/newsletter",
+        ["ManageSubscribersPage"] = "http GET api/manage/newsletter/list",
+        ["ManageNewsletterIssues"] = "http GET api/manage/newsletter/issues",
+        ["ManageNewsletterIssue"] = "http DELETE,GET,PUT api/manage/newsletter/issues/{month}",
+        ["NewsletterIssueReady"] = "http DELETE,POST api/manage/newsletter/issues/{month}/ready",
+        ["NewsletterIssuePreview"] = "http GET api/manage/newsletter/issues/{month}/preview",
+        ["NewsletterIssueTest"] = "http POST api/manage/newsletter/issues/{month}/test",
+        ["NewsletterCampaign"] = "http GET api/manage/newsletter/issues/{month}/campaign",
+        ["UploadNewsletterImage"] = "http POST api/manage/newsletter/images",
+        ["ManageSubscribers"] = "http GET api/manage/newsletter/subscribers",
+        ["ExportSubscribers"] = "http GET api/manage/newsletter/subscribers.csv",
+        ["ImportSubscribers"] = "http POST api/manage/newsletter/subscribers/import",
+        ["EraseSubscriber"] = "http POST api/manage/newsletter/subscribers/erase",
+        ["MonthlyNewsletterTimer"] = "timer 0 */15 * * * *",
+        ["NewsletterRetention"] = "timer 0 45 3 * * *",
+        ["SendNewsletterBatch"] = "queue newsletter-batches",
     };
 
     private static string Describe(FunctionsOutput.DeclaredFunction f) => f.Trigger switch
@@ -144,7 +168,7 @@ public sealed class FunctionMetadataTests
         Assert.True(manage.Count > 20);
         Assert.All(manage, f => Assert.True(InCatalog(f).Access is FunctionAccess.Staff or FunctionAccess.StaffPage, $"{f.Name} ({f.Route}) is {InCatalog(f).Access}"));
         var shells = manage.Where(f => InCatalog(f).Access == FunctionAccess.StaffPage).ToList();
-        Assert.Equal(["api/manage", "api/manage/events", "api/manage/forfaits", "api/manage/keys"], shells.Select(f => f.Route!).Order(StringComparer.Ordinal));
+        Assert.Equal(["api/manage", "api/manage/events", "api/manage/forfaits", "api/manage/keys", "api/manage/newsletter", "api/manage/newsletter/list"], shells.Select(f => f.Route!).Order(StringComparer.Ordinal));
         Assert.All(shells, f => Assert.Equal(["GET"], f.Methods));
         // Staff functions live under api/manage only: nothing elsewhere depends on the staff key.
         Assert.All(Declared.Where(f => f.IsHttp && !FunctionCatalog.IsUnder(f.Route, "api/manage")),

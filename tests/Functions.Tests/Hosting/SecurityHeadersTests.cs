@@ -17,8 +17,9 @@ public sealed partial class SecurityHeadersTests(FunctionsHost app) : IClassFixt
     // The functions answering a GET with a page; the walk finds exactly these.
     private static readonly string[] Pages =
     [
-        "AttendanceCertificate", "CheckinPage", "Home", "ManageEventsPage", "ManageForfaitsPage", "ManageHome", "ManageKeysPage",
-        "ManageRegistrationPage", "NetworkForfaitsPage", "RegisterPage", "RegistrationPoster",
+        "AttendanceCertificate", "CheckinPage", "Home", "ManageEventsPage", "ManageForfaitsPage", "ManageHome",
+        "ManageKeysPage", "ManageNewsletterPage", "ManageRegistrationPage", "ManageSubscribersPage",
+        "NetworkForfaitsPage", "NewsletterArchive", "NewsletterSubscribePage", "RegisterPage", "RegistrationPoster",
     ];
 
     [Fact]

@@ -37,6 +37,10 @@ public sealed class StartupValidationTests(Azurite azurite) : IClassFixture<Azur
             ["Registrations__SigningKey"] = PlatformServices.SigningKey,
             ["Forfaits__SigningKey"] = PlatformServices.ForfaitsSigningKey,
             ["Forfaits__RemindersStartDate"] = "2020-01-01",
+            ["Newsletter__SigningKey"] = PlatformServices.NewsletterSigningKey,
+            ["Newsletter__AddressHashKey"] = PlatformServices.NewsletterAddressHashKey,
+            ["Newsletter__StaffAlertAddress"] = "equipe@example.org",
+            ["Newsletter__PostalAddress"] = "1 rue de l'Exemple, 67000 Strasbourg",
         };
         settings[key] = value;
         var psi = new ProcessStartInfo("dotnet")

@@ -63,6 +63,10 @@ public class FunctionsHost : IAsyncLifetime
             ["Email__FromAddress"] = "no-reply@example.org",
             ["Email__FromName"] = "CNRMS",
             ["Registrations__SigningKey"] = PlatformServices.SigningKey,
+            ["Newsletter__SigningKey"] = PlatformServices.NewsletterSigningKey,
+            ["Newsletter__AddressHashKey"] = PlatformServices.NewsletterAddressHashKey,
+            ["Newsletter__StaffAlertAddress"] = "equipe@example.org",
+            ["Newsletter__PostalAddress"] = "1 rue de l'Exemple, 67000 Strasbourg",
             ["Registrations__EmailRelayDelay"] = "00:00:00",
             // Every test request comes from 127.0.0.1: the per-address limit would be the whole suite's.
             ["Registrations__MaxPerIpPerMinute"] = "100000",

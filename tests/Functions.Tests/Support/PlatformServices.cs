@@ -15,6 +15,8 @@ public sealed class PlatformServices : IAsyncDisposable
     public const string StaffKey = "test-staff-key-0123456789";
     public const string SigningKey = "test-registrations-signing-key-0123456789abcdef";
     public const string ForfaitsSigningKey = "test-forfaits-signing-key-0123456789abcdef";
+    public const string NewsletterSigningKey = "test-newsletter-signing-key-0123456789abcdef";
+    public const string NewsletterAddressHashKey = "test-newsletter-address-hash-key-0123456789abcdef";
 
     private readonly ServiceProvider _provider;
 
@@ -73,6 +75,10 @@ public sealed class PlatformServices : IAsyncDisposable
             ["Email:FromAddress"] = "no-reply@example.org",
             ["Email:FromName"] = "CNRMS",
             ["Registrations:SigningKey"] = SigningKey,
+            ["Newsletter:SigningKey"] = NewsletterSigningKey,
+            ["Newsletter:AddressHashKey"] = NewsletterAddressHashKey,
+            ["Newsletter:StaffAlertAddress"] = "equipe@example.org",
+            ["Newsletter:PostalAddress"] = "1 rue de l'Exemple, 67000 Strasbourg",
             // No queue trigger runs here: tests relay the first e-mails themselves (RegistrationTestKit).
             ["Registrations:EmailRelayDelay"] = "00:00:00",
             ["Forfaits:SigningKey"] = ForfaitsSigningKey,

@@ -1,0 +1,29 @@
+using Microstructures.Core.Newsletter;
+using Microstructures.Functions.Hosting;
+
+namespace Microstructures.Functions.Newsletter;
+
+// Subscribing: the JSON API and the public page (a form that works without JavaScript). Both answer
+// the same whatever the address' state; the confirmation e-mail (double opt-in) goes to the mailbox.
+public sealed class SubscribeHttp(SubscriptionService subscriptions)
+{
+    [Function("NewsletterSubscribe")]
+    [PublicAccess]
+    public async Task<IResult> ApiAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/newsletter/subscriptions")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        (await subscriptions.SubscribeAsync(await request.ReadJsonAsync<SubscriptionInput>(cancellationToken), cancellationToken))
+            .ToHttp(answer => TypedResults.Accepted((string?)null, answer));
+
+    [Function("NewsletterSubscribePage")]
+    [PublicAccess]
+    public async Task<IResult> PageAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "api/newsletter/subscribe")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return HttpMethods.IsGet(request.Method)
+            ? NewsletterPages.SubscribeForm(sent: request.QueryValue("envoye") == "1")
+            : await NewsletterPages.SubmitSubscribeFormAsync(await NewsletterForm.ReadAsync(request, cancellationToken), subscriptions, cancellationToken);
+    }
+}
