@@ -2,9 +2,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microstructures.Core.Email;
 using Microstructures.Core.Health;
+using Microstructures.Core.Indicators;
+using Microstructures.Core.Queues;
 using Microstructures.Core.ReferenceData;
 using Microstructures.Core.Registrations;
 using Microstructures.Core.Storage;
+using Microstructures.Core.Submissions;
 using Microstructures.Functions.ReferenceData;
 
 namespace Microstructures.Functions.Hosting;
@@ -33,6 +36,9 @@ public static class PlatformServiceCollectionExtensions
         services.AddOptions<ReferenceDataOptions>().BindConfiguration(ReferenceDataOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<SampleOrgTreeSeeder>();
         services.AddRegistrations();
+        services.AddSubmissions();
+        services.AddIndicators();
+        services.AddQueueFailures();
         services.AddPlatformTelemetry(configuration);
         return services;
     }

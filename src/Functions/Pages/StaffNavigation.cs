@@ -10,5 +10,7 @@ public static class StaffNavigation
         new("/api/manage", "Accueil"),
         new("/api/manage/keys", "Clés réseau"),
         new("/api/manage/events", "Événements"),
+        new("/api/manage/submissions", "Données d'activité"),
+        new("/api/manage/queues", "Messages en échec"),
     ];
 }
