@@ -39,6 +39,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddSubmissions();
         services.AddIndicators();
         services.AddQueueFailures();
+        services.AddSingleton<Microstructures.Functions.Indicators.DashboardBuilder>();
         services.AddPlatformTelemetry(configuration);
         return services;
     }

@@ -15,6 +15,7 @@ public sealed class EveryPageInBrowserTests(PagesApp pages)
         {
             "home", "form", "form-errors", "manage-confirmed", "manage-waitlisted", "manage-cancelled", "certificate", "door", "poster",
             "invalid-link", "unknown-event", "staff-home", "staff-keys", "staff-events",
+            "dashboard", "staff-submissions", "staff-queues",
         })
         {
             data.Add(name, 390);
@@ -114,6 +115,20 @@ public sealed class EveryPageInBrowserTests(PagesApp pages)
                 await page.Locator("#registrations tr", new() { HasText = "Basile Exemple" }).WaitForAsync();
                 await page.ClickAsync("#door");
                 await page.WaitForFunctionAsync("() => document.getElementById('door-qr').naturalWidth > 0");
+                break;
+            case "dashboard":
+                await page.GotoAsync(pages.Url("api/indicators/dashboard?year=2025"));
+                Assert.Equal("Indicateurs d'activité 2025", await page.Locator("h1").TextContentAsync());
+                break;
+            case "staff-submissions":
+                await page.GotoAsync(pages.Url("api/manage/submissions"));
+                await page.Locator("#submissions-network").SelectOptionAsync(PagesApp.SampleNetwork);
+                await page.GetByRole(AriaRole.Button, new() { Name = "Lignes rejetées" }).First.ClickAsync();
+                await page.Locator(".row-errors li").First.WaitForAsync();
+                break;
+            case "staff-queues":
+                await page.GotoAsync(pages.Url("api/manage/queues"));
+                await page.Locator("#queues td", new() { HasText = "does not exist" }).First.WaitForAsync();
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(name), name, "no such page");

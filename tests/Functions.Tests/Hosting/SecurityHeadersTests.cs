@@ -17,8 +17,8 @@ public sealed partial class SecurityHeadersTests(FunctionsHost app) : IClassFixt
     // The functions answering a GET with a page; the walk finds exactly these.
     private static readonly string[] Pages =
     [
-        "AttendanceCertificate", "CheckinPage", "Home", "ManageEventsPage", "ManageHome", "ManageKeysPage",
-        "ManageRegistrationPage", "RegisterPage", "RegistrationPoster",
+        "AttendanceCertificate", "CheckinPage", "Home", "IndicatorsDashboard", "ManageEventsPage", "ManageHome", "ManageKeysPage",
+        "ManageQueuesPage", "ManageRegistrationPage", "ManageSubmissionsPage", "RegisterPage", "RegistrationPoster",
     ];
 
     [Fact]
