@@ -20,7 +20,7 @@ using Microstructures.TestSupport;
 var inv = CultureInfo.InvariantCulture;
 var positional = new List<string>();
 var only = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-string[] known = ["cold-start", "queue", "registration", "http", "ready-to-run"];
+string[] known = ["cold-start", "queue", "registration", "http", "ready-to-run", "submissions"];
 for (var a = 0; a < args.Length; a++)
 {
     if (args[a] == "--only" && a + 1 < args.Length)
@@ -43,6 +43,9 @@ const int Seats = 300;
 const int RegistrationRushes = 3;
 const int HttpRequests = 500;
 const int HttpClients = 8;
+var SubmittedFiches = int.TryParse(Environment.GetEnvironmentVariable("BENCH_FICHES"), NumberStyles.None, inv, out var fichesWanted) ? fichesWanted : 100_000;
+const int SubmittingNetworks = 50;
+const int SubmissionBatch = 1_000;
 
 var azurite = new Azurite();
 await azurite.InitializeAsync();
@@ -81,6 +84,13 @@ try
         var r = await HttpOverheadMeasure.RunAsync(azurite, HttpRequests, HttpClients);
         Console.WriteLine(r);
         summary.Add(string.Create(inv, $"http_sequential={r.Sequential.Ratio:F2}x (+{r.Sequential.Overhead:F2} ms) http_{HttpClients}_clients={r.Concurrent.Ratio:F2}x (+{r.Concurrent.Overhead:F2} ms)"));
+    }
+
+    if (Runs("submissions"))
+    {
+        var r = await SubmissionsMeasure.RunAsync(azurite, SubmittedFiches, SubmittingNetworks, SubmissionBatch);
+        Console.WriteLine(r);
+        summary.Add(string.Create(inv, $"submissions={r.Ratio:F2}x (goal <= 3x; worker peak {r.WorkerPeakBytes / 1024.0 / 1024.0:F0} MiB)"));
     }
 
     // Not in the default run (it publishes the app twice): --only ready-to-run.

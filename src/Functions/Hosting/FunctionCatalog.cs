@@ -17,7 +17,8 @@ public sealed record FunctionEntry(
     bool AuditsEvent,
     AuthorizationLevel? AuthLevel,
     string? Route,
-    IReadOnlyList<string> Methods)
+    IReadOnlyList<string> Methods,
+    string? QueueName = null)
 {
     public FunctionAccess? Access => AccessMarkers.Count == 1 ? AccessMarkers[0] : null;
 }
@@ -88,10 +89,11 @@ public sealed class FunctionCatalog
             var methods = (http.Methods ?? []).Select(m => m.ToUpperInvariant()).Order(StringComparer.Ordinal).ToList();
             return new FunctionEntry(name, entryPoint, FunctionTrigger.Http, markers, audits, http.AuthLevel, http.Route, methods);
         }
-        var trigger = parameters.Any(p => p.GetCustomAttribute<QueueTriggerAttribute>() is not null) ? FunctionTrigger.Queue
+        var queue = parameters.Select(p => p.GetCustomAttribute<QueueTriggerAttribute>()).FirstOrDefault(a => a is not null);
+        var trigger = queue is not null ? FunctionTrigger.Queue
             : parameters.Any(p => p.GetCustomAttribute<TimerTriggerAttribute>() is not null) ? FunctionTrigger.Timer
             : throw new InvalidOperationException($"Function {name} has a trigger this app does not use.");
-        return new FunctionEntry(name, entryPoint, trigger, markers, audits, null, null, []);
+        return new FunctionEntry(name, entryPoint, trigger, markers, audits, null, null, [], queue?.QueueName);
     }
 
     public static bool IsUnder(string? route, string prefix) =>

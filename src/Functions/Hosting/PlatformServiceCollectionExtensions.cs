@@ -3,10 +3,13 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microstructures.Core.Email;
 using Microstructures.Core.Forfaits;
 using Microstructures.Core.Health;
+using Microstructures.Core.Indicators;
 using Microstructures.Core.Newsletter;
+using Microstructures.Core.Queues;
 using Microstructures.Core.ReferenceData;
 using Microstructures.Core.Registrations;
 using Microstructures.Core.Storage;
+using Microstructures.Core.Submissions;
 using Microstructures.Functions.Newsletter;
 using Microstructures.Functions.ReferenceData;
 
@@ -38,6 +41,10 @@ public static class PlatformServiceCollectionExtensions
         services.AddForfaits();
         services.AddNewsletter();
         services.AddOptions<ArchiveEmbedOptions>().BindConfiguration(ArchiveEmbedOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSubmissions();
+        services.AddIndicators();
+        services.AddQueueFailures();
+        services.AddSingleton<Microstructures.Functions.Indicators.DashboardBuilder>();
         services.AddPlatformTelemetry(configuration);
         return services;
     }

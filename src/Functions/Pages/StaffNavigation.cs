@@ -13,5 +13,7 @@ public static class StaffNavigation
         new("/api/manage/forfaits", "Forfaits"),
         new("/api/manage/newsletter", "Lettre d'information"),
         new("/api/manage/newsletter/list", "Abonnés"),
+        new("/api/manage/submissions", "Données d'activité"),
+        new("/api/manage/queues", "Messages en échec"),
     ];
 }

@@ -17,6 +17,7 @@ public sealed class EveryPageInBrowserTests(PagesApp pages)
             "invalid-link", "unknown-event", "staff-home", "staff-keys", "staff-events",
             "staff-forfaits", "network-forfaits", "forfait-digest", "forfait-digest-list",
             "newsletter-subscribe", "newsletter-subscribe-errors", "newsletter-archive", "staff-newsletter", "staff-subscribers",
+            "dashboard", "staff-submissions", "staff-queues",
         })
         {
             data.Add(name, 390);
@@ -164,6 +165,20 @@ public sealed class EveryPageInBrowserTests(PagesApp pages)
             case "staff-subscribers":
                 await page.GotoAsync(pages.Url("api/manage/newsletter/list"));
                 await page.Locator("#counts", new() { HasText = "abonné" }).WaitForAsync();
+                break;
+            case "dashboard":
+                await page.GotoAsync(pages.Url("api/indicators/dashboard?year=2025"));
+                Assert.Equal("Indicateurs d'activité 2025", await page.Locator("h1").TextContentAsync());
+                break;
+            case "staff-submissions":
+                await page.GotoAsync(pages.Url("api/manage/submissions"));
+                await page.Locator("#submissions-network").SelectOptionAsync(PagesApp.SampleNetwork);
+                await page.GetByRole(AriaRole.Button, new() { Name = "Lignes rejetées" }).First.ClickAsync();
+                await page.Locator(".row-errors li").First.WaitForAsync();
+                break;
+            case "staff-queues":
+                await page.GotoAsync(pages.Url("api/manage/queues"));
+                await page.Locator("#queues td", new() { HasText = "does not exist" }).First.WaitForAsync();
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(name), name, "no such page");

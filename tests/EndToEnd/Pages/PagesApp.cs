@@ -69,8 +69,59 @@ public sealed class PagesApp : IAsyncLifetime
         {
             await Task.Delay(100);
         }
-        (await Staff.PostAsJsonAsync("api/manage/networks/rms-exemple-vosges/keys", new { label = "Logiciel de saisie 2025" })).EnsureSuccessStatusCode();
+        var issued = await Staff.PostAsJsonAsync("api/manage/networks/rms-exemple-vosges/keys", new { label = "Logiciel de saisie 2025" });
+        issued.EnsureSuccessStatusCode();
+        await SubmitActivityDataAsync((await issued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString()!);
+        await PoisonAMessageAsync();
         await SeedForfaitsAsync();
+    }
+
+    public const string SampleNetwork = "rms-exemple-vosges";
+    public const string PoisonedText = """{"networkId":"rms-exemple-vosges","receiptId":"0123456789abcdef0123456789abcdef"}""";
+
+    // 2025's fiches (40 patients in two microstructures, one row rejected) and activity of the sample
+    // network, sent with its key and processed by ComputeIndicators: the dashboard and the staff's
+    // activity page have figures to show.
+    private async Task SubmitActivityDataAsync(string key)
+    {
+        using var network = App.CreateClient();
+        network.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        var lines = new List<string> { "microstructure_id;pseudonyme;annee_naissance;sexe;date_inclusion;experimentation;motif_principal;produit_principal;troubles_cim10;actes_medecin;actes_psychologue" };
+        // 40 patients, every published count 0 or at least 5, so that the public sees the figures unsuppressed.
+        string[] substances = ["alcohol", "tobacco", "cannabis", "opiates"];
+        int[] birthYears = [2000, 1985, 1965, 1950];
+        for (var i = 0; i < 40; i++)
+        {
+            lines.Add($"{(i < 24 ? "cabinet-des-tilleuls" : "msp-du-vieux-moulin")};PAT-{i:D3};{birthYears[i % 4]};{(i % 2 == 0 ? "male" : "female")};2025-0{1 + i % 9}-15;equip-addict;{(i < 30 ? "addiction" : "precarity")};{substances[i / 10]};{(i % 2 == 0 ? "F30-F39" : "F40-F48")};{3 + i % 5};{1 + i % 3}");
+        }
+        lines.Add("cabinet-des-tilleuls;PAT-999;2030;female;2025-01-15;equip-addict;addiction;;;;");
+        var activity = "microstructure_id;actes_medecin;actes_psychologue;actes_travailleur_social;actes_psychiatre;reunions_synthese\r\ncabinet-des-tilleuls;820;310;190;12;11\r\nmsp-du-vieux-moulin;640;220;150;0;10\r\n";
+        foreach (var (kind, text) in new[] { ("patient-fiches", string.Join("\r\n", lines) + "\r\n"), ("microstructure-activity", activity) })
+        {
+            using var body = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(text));
+            body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+            var response = await network.PostAsync($"api/network/submissions?kind={kind}&period=2025", body);
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+            var statusUrl = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("statusUrl").GetString()!.TrimStart('/');
+            for (var i = 0; i < 600 && (await network.GetFromJsonAsync<JsonElement>(statusUrl)).GetProperty("status").GetString() == "queued"; i++)
+            {
+                await Task.Delay(100);
+            }
+        }
+        for (var i = 0; i < 600 && (await Staff.GetFromJsonAsync<JsonElement>($"api/manage/indicators?level=network&id={SampleNetwork}&year=2025")).GetProperty("node").GetProperty("values")[0].GetProperty("value").ValueKind != JsonValueKind.Number; i++)
+        {
+            await Task.Delay(100);
+        }
+    }
+
+    // A message as the host leaves it in compute-indicators-poison, with the failure the worker recorded.
+    private async Task PoisonAMessageAsync()
+    {
+        var poison = await App.Services.GetRequiredService<Microstructures.Core.Storage.StorageInitializer>().QueueAsync("compute-indicators-poison");
+        await poison.SendMessageAsync(PoisonedText);
+        await App.Services.GetRequiredService<Microstructures.Core.Queues.QueueFailureStore>().RecordAsync(new Microstructures.Core.Queues.QueueFailure(
+            "ComputeIndicators", "compute-indicators", "message-exemple", 5, "System.InvalidOperationException",
+            "Receipt 0123456789abcdef0123456789abcdef of network rms-exemple-vosges does not exist.", DateTimeOffset.UtcNow, Microstructures.Core.Queues.QueueFailure.Hash(PoisonedText)));
     }
 
     // Three forfaits of a sample microstructure ending in 5, 29 and 90 days, and the reminder run's

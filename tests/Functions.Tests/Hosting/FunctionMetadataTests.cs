@@ -19,7 +19,7 @@ public sealed class FunctionMetadataTests
     // Every function of the app with its trigger, as they were before the move to the isolated worker
     // (and as the README's table, alerts and settings name them): names, routes, methods, queues and
     // schedules do not change with the hosting model. Since then: the public home page at / and the
-    // form's printable poster.
+    // form's printable poster; activity data submissions and indicators (issue 11).
     private static readonly Dictionary<string, string> Expected = new(StringComparer.Ordinal)
     {
         ["Assets"] = "http GET api/assets/{name}",
@@ -30,7 +30,9 @@ public sealed class FunctionMetadataTests
         ["CloseMicrostructure"] = "http POST api/manage/microstructures/{microstructureId}/close",
         ["CloseNetwork"] = "http POST api/manage/networks/{networkId}/close",
         ["CloseRegion"] = "http POST api/manage/regions/{regionId}/close",
+        ["ComputeIndicators"] = "queue compute-indicators",
         ["EmailEvents"] = "http POST api/email/events",
+        ["EvaluatorExport"] = "http GET api/manage/submissions/export",
         ["EventSummary"] = "http GET api/events/{eventId}",
         ["ExportRegistrations"] = "http GET api/manage/events/{eventId}/registrations.csv",
         ["GetAuditTrail"] = "http GET api/manage/audit/{entityType}/{entityId}",
@@ -38,25 +40,40 @@ public sealed class FunctionMetadataTests
         ["Health"] = "http GET api/health",
         ["Home"] = "http GET {page:maxlength(0)?}",
         ["ImportOrgTree"] = "http POST api/manage/import",
+        ["Indicators"] = "http GET api/indicators",
+        ["IndicatorsCsv"] = "http GET api/indicators.csv",
+        ["IndicatorsDashboard"] = "http GET api/indicators/dashboard",
         ["ManageEvent"] = "http GET,PUT api/manage/events/{eventId}",
         ["ManageEventList"] = "http GET api/manage/event-list",
         ["ManageEventsPage"] = "http GET api/manage/events",
         ["ManageHome"] = "http GET api/manage",
+        ["ManageIndicators"] = "http GET api/manage/indicators",
+        ["ManageIndicatorsCsv"] = "http GET api/manage/indicators.csv",
         ["ManageKeysPage"] = "http GET api/manage/keys",
         ["ManageMicrostructure"] = "http GET,PUT api/manage/microstructures/{microstructureId}",
         ["ManageMicrostructures"] = "http GET,POST api/manage/microstructures",
         ["ManageNetwork"] = "http GET,PUT api/manage/networks/{networkId}",
         ["ManageNetworkKeys"] = "http GET,POST api/manage/networks/{networkId}/keys",
+        ["ManageNetworkSubmission"] = "http GET api/manage/networks/{networkId}/submissions/{receiptId}",
+        ["ManageNetworkSubmissions"] = "http GET api/manage/networks/{networkId}/submissions",
         ["ManageNetworks"] = "http GET,POST api/manage/networks",
+        ["ManagePoisonQueues"] = "http GET api/manage/queues/poison",
+        ["ManageQueuesPage"] = "http GET api/manage/queues",
         ["ManageRegion"] = "http GET,PUT api/manage/regions/{regionId}",
         ["ManageRegions"] = "http GET,POST api/manage/regions",
         ["ManageRegistrationPage"] = "http GET,POST api/events/{eventId}/registrations/{registrationId}/manage",
+        ["ManageSubmissionsPage"] = "http GET api/manage/submissions",
         ["NetworkGetMicrostructure"] = "http GET api/network/microstructures/{microstructureId}",
+        ["NetworkGetSubmission"] = "http GET api/network/submissions/{receiptId}",
+        ["NetworkIndicators"] = "http GET api/network/indicators",
+        ["NetworkIndicatorsCsv"] = "http GET api/network/indicators.csv",
         ["NetworkListMicrostructures"] = "http GET api/network/microstructures",
+        ["NetworkListSubmissions"] = "http GET api/network/submissions",
         ["NetworkSetTeam"] = "http PUT api/network/microstructures/{microstructureId}/teams/{year:int}",
         ["OrganiserMessage"] = "http POST api/manage/events/{eventId}/messages",
         ["PoisonQueueMetrics"] = "timer 0 */5 * * * *",
         ["PurgeRegistrations"] = "timer 0 30 3 * * *",
+        ["RebuildIndicators"] = "http POST api/manage/indicators/rebuild",
         ["Register"] = "http POST api/events/{eventId}/registrations",
         ["RegisterPage"] = "http GET,POST api/events/{eventId}/register",
         ["RegistrationCounts"] = "http GET api/manage/events/{eventId}/counts",
@@ -64,6 +81,8 @@ public sealed class FunctionMetadataTests
         ["RegistrationPoster"] = "http GET api/events/{eventId}/poster",
         ["RelayRegistrationEmails"] = "queue registration-emails",
         ["RemindAttendees"] = "timer 0 5 * * * *",
+        ["ReplayPoisonMessages"] = "http POST api/manage/queues/{queue}/replay",
+        ["RequeueStaleSubmissions"] = "timer 0 */10 * * * *",
         ["RevokeNetworkKey"] = "http POST api/manage/networks/{networkId}/keys/{keyId}/revoke",
         ["SendEmail"] = "queue outbound-email",
         ["SendTestEmail"] = "http POST api/manage/email/test",
@@ -71,6 +90,10 @@ public sealed class FunctionMetadataTests
         ["StaffCancelRegistration"] = "http POST api/manage/events/{eventId}/registrations/{registrationId}/cancel",
         ["StaffEditRegistration"] = "http PUT api/manage/events/{eventId}/registrations/{registrationId}",
         ["StaffRegistrations"] = "http GET,POST api/manage/events/{eventId}/registrations",
+        ["SubmissionSchema"] = "http GET api/submissions/schema/{kind}",
+        ["SubmissionSchemaFile"] = "http GET api/submissions/schema/{kind}/{file}",
+        ["SubmissionSchemaIndex"] = "http GET api/submissions/schema",
+        ["Submit"] = "http POST api/network/submissions",
         ["SweepPendingEmails"] = "timer 0 */2 * * * *",
         ["SweepRegistrationEmails"] = "timer 0 */15 * * * *",
         // Forfait reminders (issue 13).
@@ -161,14 +184,14 @@ public sealed class FunctionMetadataTests
     }
 
     [Fact]
-    public void EveryRouteUnderApiManageIsBehindTheStaffKeyButTheThreePageShells()
+    public void EveryRouteUnderApiManageIsBehindTheStaffKeyButThePageShells()
     {
         var manage = Declared.Where(f => FunctionCatalog.IsUnder(f.Route, "api/manage")).ToList();
 
         Assert.True(manage.Count > 20);
         Assert.All(manage, f => Assert.True(InCatalog(f).Access is FunctionAccess.Staff or FunctionAccess.StaffPage, $"{f.Name} ({f.Route}) is {InCatalog(f).Access}"));
         var shells = manage.Where(f => InCatalog(f).Access == FunctionAccess.StaffPage).ToList();
-        Assert.Equal(["api/manage", "api/manage/events", "api/manage/forfaits", "api/manage/keys", "api/manage/newsletter", "api/manage/newsletter/list"], shells.Select(f => f.Route!).Order(StringComparer.Ordinal));
+        Assert.Equal(["api/manage", "api/manage/events", "api/manage/forfaits", "api/manage/keys", "api/manage/newsletter", "api/manage/newsletter/list", "api/manage/queues", "api/manage/submissions"], shells.Select(f => f.Route!).Order(StringComparer.Ordinal));
         Assert.All(shells, f => Assert.Equal(["GET"], f.Methods));
         // Staff functions live under api/manage only: nothing elsewhere depends on the staff key.
         Assert.All(Declared.Where(f => f.IsHttp && !FunctionCatalog.IsUnder(f.Route, "api/manage")),
@@ -181,6 +204,7 @@ public sealed class FunctionMetadataTests
         var network = Declared.Where(f => FunctionCatalog.IsUnder(f.Route, "api/network")).ToList();
 
         Assert.Equal(12, network.Count);
+        Assert.Equal(8, network.Count);
         Assert.All(network, f => Assert.Equal(FunctionAccess.Network, InCatalog(f).Access));
         Assert.All(Declared.Where(f => f.IsHttp && !FunctionCatalog.IsUnder(f.Route, "api/network")), f => Assert.NotEqual(FunctionAccess.Network, InCatalog(f).Access));
     }

@@ -13,6 +13,7 @@ public sealed class QueueAndTimerHostTests(ImmediateRetryHost app) : IClassFixtu
     [InlineData("SweepRegistrationEmails")]
     [InlineData("RemindAttendees")]
     [InlineData("PurgeRegistrations")]
+    [InlineData("RequeueStaleSubmissions")]
     public async Task EveryTimerRunsToSuccessWhenRunByHand(string name)
     {
         var outcome = await app.RunFunctionAsync(name);

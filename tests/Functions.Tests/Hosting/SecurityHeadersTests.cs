@@ -17,9 +17,10 @@ public sealed partial class SecurityHeadersTests(FunctionsHost app) : IClassFixt
     // The functions answering a GET with a page; the walk finds exactly these.
     private static readonly string[] Pages =
     [
-        "AttendanceCertificate", "CheckinPage", "Home", "ManageEventsPage", "ManageForfaitsPage", "ManageHome",
-        "ManageKeysPage", "ManageNewsletterPage", "ManageRegistrationPage", "ManageSubscribersPage",
-        "NetworkForfaitsPage", "NewsletterArchive", "NewsletterSubscribePage", "RegisterPage", "RegistrationPoster",
+        "AttendanceCertificate", "CheckinPage", "Home", "IndicatorsDashboard", "ManageEventsPage", "ManageForfaitsPage",
+        "ManageHome", "ManageKeysPage", "ManageNewsletterPage", "ManageQueuesPage", "ManageRegistrationPage",
+        "ManageSubmissionsPage", "ManageSubscribersPage", "NetworkForfaitsPage", "NewsletterArchive",
+        "NewsletterSubscribePage", "RegisterPage", "RegistrationPoster",
     ];
 
     [Fact]

@@ -1,0 +1,81 @@
+// The activity data page (StaffSubmissionsPage): receipts per network and period, the evaluators'
+// export (a CSV downloaded with the key) and the rebuild of every indicator.
+import { api, h, plural, problemText, showMessage, parisDateTime } from "/api/assets/staff.js";
+
+const $ = id => document.getElementById(id);
+const STATUS = { queued: "en cours de traitement", accepted: "accepté", rejected: "rejeté" };
+const KIND = { "patient-fiches": "Fiches patients", "microstructure-activity": "Activité" };
+
+async function loadNetworks() {
+  const response = await api("/api/manage/networks");
+  if (!response.ok) { showMessage(await problemText(response), "danger"); return; }
+  const networks = await response.json();
+  $("submissions-network").replaceChildren(...networks.map(n => h("option", { value: n.id }, n.name)));
+  await loadReceipts();
+}
+
+function counts(r) {
+  if (r.status === "queued") return plural(r.rows, "ligne") + " reçues";
+  return [plural(r.imported ?? 0, "importée"), plural(r.updated ?? 0, "mise à jour", "mises à jour"), plural(r.ignored ?? 0, "ignorée"), plural(r.rejected, "rejetée")].join(", ");
+}
+
+async function loadReceipts() {
+  const network = $("submissions-network").value;
+  if (!network) { $("receipts").replaceChildren(h("p", {}, "Aucun réseau.")); return; }
+  const period = $("submissions-period").value.trim();
+  const response = await api(`/api/manage/networks/${encodeURIComponent(network)}/submissions` + (period ? `?period=${encodeURIComponent(period)}` : ""));
+  if (!response.ok) { showMessage(await problemText(response), "danger"); return; }
+  const receipts = await response.json();
+  const columns = ["Reçu le", "Données", "Période", "Format", "État", "Lignes", "Détail"];
+  $("receipts").replaceChildren(receipts.length
+    ? h("table", { class: "cards" },
+        h("caption", {}, plural(receipts.length, "envoi")),
+        h("thead", {}, h("tr", {}, columns.map(c => h("th", { scope: "col" }, c)))),
+        h("tbody", {}, receipts.map(r => h("tr", {},
+          h("td", { "data-label": columns[0] }, parisDateTime(r.receivedAt)),
+          h("td", { "data-label": columns[1] }, KIND[r.kind] ?? r.kind),
+          h("td", { "data-label": columns[2] }, r.period),
+          h("td", { "data-label": columns[3] }, `${r.format.toUpperCase()} (${r.encoding})`),
+          h("td", { "data-label": columns[4] }, STATUS[r.status] ?? r.status),
+          h("td", { "data-label": columns[5] }, counts(r)),
+          h("td", { "data-label": columns[6] }, r.rejected > 0 ? h("button", { type: "button", class: "small secondary", "data-receipt": r.receiptId, "aria-label": `Lignes rejetées de l'envoi du ${parisDateTime(r.receivedAt)}` }, "Lignes rejetées") : "")))))
+    : h("p", {}, "Aucun envoi de ce réseau pour cette période."));
+}
+
+$("receipts").addEventListener("click", async event => {
+  const button = event.target.closest("button[data-receipt]");
+  if (!button) return;
+  const response = await api(`/api/manage/networks/${encodeURIComponent($("submissions-network").value)}/submissions/${encodeURIComponent(button.dataset.receipt)}`);
+  if (!response.ok) { showMessage(await problemText(response), "danger"); return; }
+  const receipt = await response.json();
+  const list = h("ul", { class: "row-errors" }, receipt.errors.map(e => h("li", {}, `Ligne ${e.line}, « ${e.field} »\u00a0: ${e.reason}`)));
+  button.replaceWith(list);
+});
+
+$("submissions-filter").addEventListener("submit", event => { event.preventDefault(); loadReceipts(); });
+$("submissions-network").addEventListener("change", loadReceipts);
+
+$("export-form").addEventListener("submit", async event => {
+  event.preventDefault();
+  const kind = $("export-kind").value, period = $("export-period").value.trim();
+  const response = await api(`/api/manage/submissions/export?kind=${encodeURIComponent(kind)}&period=${encodeURIComponent(period)}`);
+  if (!response.ok) { showMessage(await problemText(response, f => ({ kind: $("export-kind"), period: $("export-period") })[f]), "danger"); return; }
+  const name = (response.headers.get("Content-Disposition") || "").match(/filename=([^;]+)/)?.[1]?.replace(/"/g, "") || `cnrms-${kind}-${period}.csv`;
+  const a = h("a", { href: URL.createObjectURL(await response.blob()), download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  showMessage("Export téléchargé et inscrit au journal.", "ok");
+});
+
+$("rebuild").addEventListener("click", async () => {
+  if (!confirm("Recalculer tous les indicateurs à partir des envois bruts\u00a0?")) return;
+  $("rebuild").disabled = true;
+  const response = await api("/api/manage/indicators/rebuild", { method: "POST" });
+  $("rebuild").disabled = false;
+  if (!response.ok) { showMessage(await problemText(response), "danger"); return; }
+  const report = await response.json();
+  showMessage(`Indicateurs recalculés à partir de ${plural(report.receipts, "envoi")} (${plural(report.rows, "ligne")})\u00a0; ${plural(report.factsRecomputed, "microstructure-année modifiée", "microstructures-années modifiées")}.`, "ok");
+});
+
+loadNetworks();

@@ -1,0 +1,46 @@
+using Microsoft.Playwright;
+
+namespace Microstructures.EndToEnd.Pages;
+
+// The public dashboard in Chromium, with the sample network's 2025 fiches and activity processed by
+// ComputeIndicators (PagesApp): each chart is drawn (SVG bars, hidden from screen readers) and followed
+// by its data table, the key figures show the year's counts, and a printout keeps charts and tables.
+[Collection(PagesCollection.Name)]
+public sealed class DashboardInBrowserTests(PagesApp pages)
+{
+    private static readonly string[] Charts = ["patients-regions", "women", "reasons", "substances", "disorders", "acts", "completeness"];
+
+    [Theory]
+    [InlineData(390)]
+    [InlineData(1280)]
+    public async Task TheDashboardShowsItsChartsEachWithItsDataTable(int width)
+    {
+        var page = await pages.NewPageAsync(width);
+
+        await page.GotoAsync(pages.Url("api/indicators/dashboard?year=2025"));
+
+        Assert.Equal(Charts, await page.Locator("svg.bars").EvaluateAllAsync<string[]>("svgs => svgs.map(s => s.dataset.chart)"));
+        foreach (var chart in Charts)
+        {
+            var section = page.Locator("section.chart", new() { Has = page.Locator($"svg[data-chart='{chart}']") });
+            Assert.Equal("true", await section.Locator("svg.bars").GetAttributeAsync("aria-hidden"));
+            Assert.True(await section.Locator("svg.bars rect").CountAsync() > 0, $"{chart}: no bar drawn");
+            Assert.True(await section.Locator("svg.bars").EvaluateAsync<bool>("s => s.getBoundingClientRect().width > 300"), $"{chart}: too narrow");
+            Assert.True(await section.Locator("table.chart-data tbody tr").CountAsync() > 0, $"{chart}: empty table");
+            Assert.EndsWith("— données", (await section.Locator("table.chart-data caption").TextContentAsync())!.Trim(), StringComparison.Ordinal);
+        }
+        var figures = page.Locator(".key-figures");
+        Assert.Equal("40", (await figures.Locator("div", new() { HasText = "Patients suivis" }).Locator("dd").TextContentAsync())?.Trim());
+        var grandEst = page.Locator("section.chart", new() { Has = page.Locator("svg[data-chart='patients-regions']") }).Locator("tbody tr", new() { HasText = "Grand Est" });
+        Assert.Equal("40", (await grandEst.Locator("td").Last.TextContentAsync())?.Trim());
+        var acts = page.Locator("section.chart", new() { Has = page.Locator("svg[data-chart='acts']") }).Locator("tbody tr", new() { HasText = "Médecin généraliste" });
+        Assert.Equal("1\u202F460", (await acts.Locator("td").TextContentAsync())?.Trim());
+        Assert.Equal("50,0\u00A0%", (await figures.Locator("div", new() { HasText = "Part des femmes" }).Locator("dd").TextContentAsync())?.Trim());
+
+        await page.EmulateMediaAsync(new() { Media = Media.Print });
+        Assert.True(await page.Locator("svg.bars").First.IsVisibleAsync());
+        Assert.True(await page.Locator("table.chart-data").First.IsVisibleAsync());
+        Assert.False(await page.Locator("button[data-print]").IsVisibleAsync());
+        await page.Context.CloseAsync();
+    }
+}
