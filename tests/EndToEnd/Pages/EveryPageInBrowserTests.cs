@@ -173,6 +173,8 @@ public sealed class EveryPageInBrowserTests(PagesApp pages)
             case "staff-submissions":
                 await page.GotoAsync(pages.Url("api/manage/submissions"));
                 await page.Locator("#submissions-network").SelectOptionAsync(PagesApp.SampleNetwork);
+                // The list of the network chosen, not the first network's arriving late.
+                await page.Locator("#receipts[aria-busy=false] table").WaitForAsync();
                 await page.GetByRole(AriaRole.Button, new() { Name = "Lignes rejetées" }).First.ClickAsync();
                 await page.Locator(".row-errors li").First.WaitForAsync();
                 break;

@@ -63,7 +63,8 @@ public sealed class PagesApp : IAsyncLifetime
         var token = App.Services.GetRequiredService<RegistrationTokens>().CheckinToken(CurrentEvent, registrationId);
         using var http = App.CreateClient();
         (await http.PostAsJsonAsync($"api/events/{CurrentEvent}/checkins", new { token, doorKey = Uri.UnescapeDataString(door.Query.Split("door=")[1]) })).EnsureSuccessStatusCode();
-        CertificatePath = present.Replace("/manage?", "/certificate?", StringComparison.Ordinal);
+        // The certificate has a link of its own (its token opens nothing else).
+        CertificatePath = App.Services.GetRequiredService<RegistrationLinks>().CertificateLink(CurrentEvent, registrationId).PathAndQuery;
         // The sample tree is imported by the worker at start; a key for one of its networks.
         for (var i = 0; i < 600 && (await Staff.GetFromJsonAsync<JsonElement>("api/manage/networks")).GetArrayLength() == 0; i++)
         {

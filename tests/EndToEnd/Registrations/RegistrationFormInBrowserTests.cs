@@ -79,8 +79,11 @@ public sealed class RegistrationFormInBrowserTests(Azurite azurite, Browser brow
         Assert.Contains("camille.exemple@example.org", await page.Locator("main").TextContentAsync(), StringComparison.Ordinal);
         Assert.Equal(1, await page.Locator("button", new() { HasText = "Annuler mon inscription" }).CountAsync());
 
-        var email = Assert.Single(await app.WaitForEmailsAsync("camille.exemple@example.org"));
-        Assert.StartsWith("Inscription confirmée", email.GetProperty("subject").GetString(), StringComparison.Ordinal);
+        // The registration's confirmation, and (the newsletter box ticked) the newsletter's double opt-in request.
+        var emails = await app.WaitForEmailsAsync("camille.exemple@example.org", count: 2);
+        Assert.Equal(2, emails.Length);
+        var email = Assert.Single(emails, e => e.GetProperty("subject").GetString()!.StartsWith("Inscription confirmée", StringComparison.Ordinal));
+        Assert.Single(emails, e => e.GetProperty("categories")[0].GetString() == "newsletter-confirmation");
         var attachments = email.GetProperty("attachments").EnumerateArray().ToList();
         Assert.Contains(attachments, a => a.GetProperty("type").GetString() == "text/calendar" && a.GetProperty("filename").GetString()!.EndsWith(".ics", StringComparison.Ordinal));
         Assert.Contains(attachments, a => a.GetProperty("type").GetString() == "image/png" && a.GetProperty("size").GetInt32() > 0);

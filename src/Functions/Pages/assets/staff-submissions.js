@@ -19,13 +19,30 @@ function counts(r) {
   return [plural(r.imported ?? 0, "importée"), plural(r.updated ?? 0, "mise à jour", "mises à jour"), plural(r.ignored ?? 0, "ignorée"), plural(r.rejected, "rejetée")].join(", ");
 }
 
+// Only the latest load renders (a network chosen while the first list loads must not be overwritten by
+// it); #receipts is aria-busy until then.
+let lastLoad = 0;
+
 async function loadReceipts() {
+  const load = ++lastLoad;
+  const receiptsBox = $("receipts");
+  receiptsBox.setAttribute("aria-busy", "true");
+  try {
+    await renderReceipts(load);
+  } finally {
+    if (load === lastLoad) receiptsBox.setAttribute("aria-busy", "false");
+  }
+}
+
+async function renderReceipts(load) {
   const network = $("submissions-network").value;
   if (!network) { $("receipts").replaceChildren(h("p", {}, "Aucun réseau.")); return; }
   const period = $("submissions-period").value.trim();
   const response = await api(`/api/manage/networks/${encodeURIComponent(network)}/submissions` + (period ? `?period=${encodeURIComponent(period)}` : ""));
+  if (load !== lastLoad) return;
   if (!response.ok) { showMessage(await problemText(response), "danger"); return; }
   const receipts = await response.json();
+  if (load !== lastLoad) return;
   const columns = ["Reçu le", "Données", "Période", "Format", "État", "Lignes", "Détail"];
   $("receipts").replaceChildren(receipts.length
     ? h("table", { class: "cards" },
