@@ -28,4 +28,12 @@ public sealed class CheckinHttp(CheckinService checkins, EventCatalogue catalogu
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/events/{eventId}/checkins")] HttpRequest request,
         string eventId, CancellationToken cancellationToken) =>
         (await checkins.CheckInAsync(eventId, await request.ReadJsonAsync<CheckinInput>(cancellationToken), cancellationToken)).ToHttp(answer => TypedResults.Ok(answer));
+
+    // A wrong person checked in: the door forgets the arrival.
+    [Function("UndoCheckIn")]
+    [PublicAccess]
+    public async Task<IResult> UndoAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/events/{eventId}/checkins/undo")] HttpRequest request,
+        string eventId, CancellationToken cancellationToken) =>
+        (await checkins.UndoAsync(eventId, await request.ReadJsonAsync<UndoCheckinInput>(cancellationToken), cancellationToken)).ToHttp(entry => TypedResults.Ok(entry));
 }
