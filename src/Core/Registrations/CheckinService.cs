@@ -9,7 +9,8 @@ namespace Microstructures.Core.Registrations;
 
 public sealed record CheckinLink(string Url, int Version);
 
-public sealed record CheckinInput(string? Token, string? DoorKey);
+// Token: the QR code's text or the short entry code ("K7M-4QX"); or RegistrationId, from a search by name.
+public sealed record CheckinInput(string? Token, string? DoorKey, string? RegistrationId = null);
 
 public sealed record CheckinAnswer(string RegistrationId, string FirstName, string LastName, string Organisation, bool AlreadyCheckedIn, DateTimeOffset CheckedInAt);
 
@@ -72,12 +73,63 @@ public sealed class CheckinService(RegistrationStore store, RegistrationTokens t
         {
             return Result<CheckinAnswer>.Conflict(closed);
         }
+        if (input?.RegistrationId is { Length: > 0 } chosen)
+        {
+            return RegistrationStore.IsSafeId(chosen) ? await MarkAsync(eventId, chosen, cancellationToken) : Result<CheckinAnswer>.NotFound("Cette inscription n'existe pas.");
+        }
+        if (RegistrationTokens.NormalizeEntryCode(input?.Token) is { } code)
+        {
+            return await CheckInByCodeAsync(eventId, code, cancellationToken);
+        }
         var registrationId = tokens.ReadCheckinToken(eventId, input?.Token);
         if (registrationId is null)
         {
             return new ValidationErrors().Add("token", "Ce code n'est pas un code d'entrée valide pour cet événement.");
         }
         return await MarkAsync(eventId, registrationId, cancellationToken);
+    }
+
+    // The door's search by name: what the door needs (name, organisation, status, arrival), nobody cancelled.
+    public async Task<Result<IReadOnlyList<DoorEntry>>> SearchAsync(string eventId, string? doorKey, string? search, CancellationToken cancellationToken = default)
+    {
+        var evt = EventRules.IsValidEventId(eventId) ? await store.GetEventAsync(eventId, cancellationToken) : null;
+        if (evt is null || !IsDoorKeyValid(evt, doorKey))
+        {
+            return InvalidDoor<IReadOnlyList<DoorEntry>>();
+        }
+        var terms = (search ?? "").Trim();
+        if (terms.Length is < 2 or > 100)
+        {
+            return new ValidationErrors().Add("q", "Tapez au moins deux lettres du nom ou du prénom.");
+        }
+        var found = (await store.ListRegistrationsAsync(eventId, cancellationToken))
+            .Where(r => r.Status != RegistrationStatus.Cancelled && NameMatches(r, terms))
+            .OrderBy(r => r.LastName, StringComparer.Create(French, ignoreCase: true)).ThenBy(r => r.FirstName, StringComparer.Create(French, ignoreCase: true))
+            .Take(MaxSearchResults)
+            .Select(Entry)
+            .ToList();
+        return Result<IReadOnlyList<DoorEntry>>.Success(found);
+    }
+
+    private const int MaxSearchResults = 20;
+    private static readonly CultureInfo French = CultureInfo.GetCultureInfo("fr-FR");
+
+    // "chloe" finds "Chloé", "dupont" finds "Dupont-Martin".
+    private static bool NameMatches(RegistrationEntity r, string terms) =>
+        terms.Split(' ', StringSplitOptions.RemoveEmptyEntries).All(term =>
+            French.CompareInfo.IndexOf($"{r.FirstName} {r.LastName}", term, CompareOptions.IgnoreCase | CompareOptions.IgnoreNonSpace) >= 0);
+
+    private async Task<Result<CheckinAnswer>> CheckInByCodeAsync(string eventId, string code, CancellationToken cancellationToken)
+    {
+        var matches = (await store.ListRegistrationsAsync(eventId, cancellationToken))
+            .Where(r => r.Status != RegistrationStatus.Cancelled && tokens.EntryCode(eventId, r.RegistrationId) == code)
+            .ToList();
+        return matches.Count switch
+        {
+            0 => new ValidationErrors().Add("token", $"Aucune inscription n'a le code {code} pour cet événement\u00A0: vérifiez-le, ou cherchez la personne par son nom."),
+            1 => await MarkAsync(eventId, matches[0].RegistrationId, cancellationToken),
+            _ => Result<CheckinAnswer>.Conflict($"Plusieurs inscriptions ont le code {code}\u00A0: cherchez la personne par son nom."),
+        };
     }
 
     // From the staff's list of registrations.

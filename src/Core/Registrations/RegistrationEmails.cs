@@ -25,6 +25,7 @@ public sealed class RegistrationEmails(RegistrationLinks links)
             : "Votre inscription est <strong>confirmée</strong>.";
         var body = $"<p>{intro}</p>{Practical(evt)}" +
             $"<p>À l'accueil, présentez ce code (sur votre téléphone ou imprimé) :</p><p><img src=\"cid:{QrContentId}\" alt=\"Code d'entrée\" width=\"200\" height=\"200\"></p>" +
+            EntryCodeLine(evt, reg) +
             "<p>Le fichier joint (invitation.ics) ajoute l'événement à votre agenda.</p>";
         return Build(evt, reg, promoted ? "promotion" : "confirmation",
             promoted ? $"Place confirmée — {evt.Title}" : $"Inscription confirmée — {evt.Title}", body,
@@ -59,6 +60,7 @@ public sealed class RegistrationEmails(RegistrationLinks links)
         var when = daysBefore == 1 ? "demain" : $"dans {daysBefore} jours";
         var body = $"<p>Rappel : « {Encode(evt.Title)} » a lieu {when}. Votre place est confirmée.</p>{Practical(evt)}" +
             $"<p>Votre code d'entrée :</p><p><img src=\"cid:{QrContentId}\" alt=\"Code d'entrée\" width=\"200\" height=\"200\"></p>" +
+            EntryCodeLine(evt, reg) +
             "<p>Si vous ne pouvez plus venir, annulez votre inscription avec le lien ci-dessous : votre place ira à une personne de la liste d'attente.</p>";
         return Build(evt, reg, $"reminder-{daysBefore}d", $"Rappel : {evt.Title} {when}", body,
             [new EmailAttachment("code-entree.png", "image/png", CheckinQr(evt.EventId, reg.RegistrationId)) { ContentId = QrContentId }]);
@@ -146,6 +148,10 @@ public sealed class RegistrationEmails(RegistrationLinks links)
         $"<p><strong>{Encode(evt.Title)}</strong><br>{Encode(Capitalize(EventRules.FormatParis(evt.StartsAt)))} – {Encode(EventRules.FormatParis(evt.EndsAt, "HH'h'mm"))}<br>" +
         $"{Encode(evt.Venue)}, {Encode(evt.Address)}</p>";
 
+    // The short code, in the HTML and so in the text part: what the door types when the QR code cannot be read.
+    private string EntryCodeLine(EventEntity evt, RegistrationEntity reg) =>
+        $"<p>Code à donner à l'accueil si le code QR ne peut pas être lu : <strong>{Encode(links.EntryCode(evt.EventId, reg.RegistrationId))}</strong></p>";
+
     private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
     private static string Encode(string? value) => HtmlEncoder.Default.Encode(value ?? "");
@@ -153,7 +159,9 @@ public sealed class RegistrationEmails(RegistrationLinks links)
     // A plain-text alternative: tags dropped, links kept (hrefs are written out in the HTML above).
     private static string ToText(string html)
     {
-        var text = System.Text.RegularExpressions.Regex.Replace(html, "<br>|</p>", "\n");
+        // An image alone in its paragraph (the QR code) leaves no empty line behind.
+        var text = System.Text.RegularExpressions.Regex.Replace(html, "<p><img [^>]*></p>", "");
+        text = System.Text.RegularExpressions.Regex.Replace(text, "<br>|</p>", "\n");
         text = System.Text.RegularExpressions.Regex.Replace(text, "<[^>]+>", "");
         return System.Net.WebUtility.HtmlDecode(text).Trim();
     }

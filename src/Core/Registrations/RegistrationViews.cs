@@ -26,6 +26,7 @@ public sealed class RegistrationViews(RegistrationStore store, RegistrationLinks
         int? position = reg is { Status: RegistrationStatus.Waitlisted, WaitSequence: { } seq }
             ? await store.WaitlistPositionAsync(eventId, seq, cancellationToken)
             : null;
-        return Result<RegistrationView>.Success(new RegistrationView(EventSummary.From(evt, time.GetUtcNow()), reg.RegistrationId, reg.FirstName, reg.LastName, reg.Email, reg.Status, position, reg.CheckedInAt));
+        return Result<RegistrationView>.Success(new RegistrationView(EventSummary.From(evt, time.GetUtcNow()), reg.RegistrationId, reg.FirstName, reg.LastName, reg.Email, reg.Status, position, reg.CheckedInAt,
+            reg.Status == RegistrationStatus.Confirmed ? links.EntryCode(eventId, registrationId) : null));
     }
 }

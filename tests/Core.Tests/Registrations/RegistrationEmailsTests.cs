@@ -53,4 +53,39 @@ public sealed class RegistrationEmailsTests
         Assert.Equal(Camille.RegistrationId, Tokens.ReadCheckinToken("jnm-2023", checkin));
         Assert.Null(Tokens.ReadCheckinToken("jnm-2024", checkin));
     }
+
+    // The door types it when the QR code cannot be read: in both parts of the e-mail, no empty line
+    // left where the image is in the text part.
+    [Fact]
+    public void TheConfirmationAndTheReminderCarryTheShortEntryCodeInBothParts()
+    {
+        var code = Tokens.EntryCode("jnm-2023", Camille.RegistrationId);
+        var confirmation = Emails.Confirmation(NationalDay, Camille, promoted: false);
+        var reminder = Emails.Reminder(NationalDay, Camille, daysBefore: 1);
+
+        Assert.Matches("^[A-HJKMNP-Z2-9]{3}-[A-HJKMNP-Z2-9]{3}$", code);
+        foreach (var message in new[] { confirmation, reminder })
+        {
+            Assert.Contains($"<strong>{code}</strong>", message.Html, StringComparison.Ordinal);
+            Assert.Contains($"si le code QR ne peut pas être lu : {code}", message.Text, StringComparison.Ordinal);
+            Assert.DoesNotContain("\n\n\n", message.Text.Replace("\r", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain(":\n\n", confirmation.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EntryCodesUseNoAmbiguousCharacterDifferPerRegistrationAndReadAsTyped()
+    {
+        var codes = Enumerable.Range(0, 2000).Select(i => Tokens.EntryCode("jnm-2023", $"{i:D32}")).ToList();
+
+        Assert.All(codes, c => Assert.DoesNotMatch("[01OIL]", c));
+        Assert.True(codes.Distinct(StringComparer.Ordinal).Count() >= 1995, "codes of one event collide too often");
+        Assert.NotEqual(Tokens.EntryCode("jnm-2023", Camille.RegistrationId), Tokens.EntryCode("jnm-2024", Camille.RegistrationId));
+        var code = Tokens.EntryCode("jnm-2023", Camille.RegistrationId);
+        Assert.Equal(code, RegistrationTokens.NormalizeEntryCode(" " + code.ToLowerInvariant().Replace("-", " ", StringComparison.Ordinal)));
+        Assert.Equal(code, RegistrationTokens.NormalizeEntryCode(code.Replace("-", "", StringComparison.Ordinal)));
+        Assert.Null(RegistrationTokens.NormalizeEntryCode("ABC-DE0"));
+        Assert.Null(RegistrationTokens.NormalizeEntryCode("n-importe-quoi"));
+        Assert.Null(RegistrationTokens.NormalizeEntryCode(null));
+    }
 }

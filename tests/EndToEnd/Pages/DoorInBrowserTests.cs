@@ -63,6 +63,71 @@ public sealed class DoorInBrowserTests(PagesApp pages)
         await page.Context.CloseAsync();
     }
 
+    [Theory]
+    [InlineData(390)]
+    [InlineData(1280)]
+    public async Task WithoutTheQrCodeTheDoorChecksInByTheShortCodeOfTheManagePageOrByName(int width)
+    {
+        var withCode = await pages.RegisterAsync(PagesApp.CurrentEvent, $"code-{width}-{Guid.NewGuid():N}@example.org", "Séverine");
+        var lastName = "Sans-Code-" + width;
+        using (var http = pages.App.CreateClient())
+        {
+            (await http.PostAsJsonAsync($"api/events/{PagesApp.CurrentEvent}/registrations", new
+            {
+                firstName = "Tristan", lastName, email = $"nom-{width}-{Guid.NewGuid():N}@example.org", profession = "psychologue", organisation = "RMS Exemple", region = "Grand Est",
+            })).EnsureSuccessStatusCode();
+        }
+        var page = await pages.NewPageAsync(width);
+        await page.GotoAsync(pages.Url(withCode));
+        var code = await page.Locator(".entry-code").TextContentAsync();
+
+        await page.GotoAsync(pages.Url(pages.DoorPath));
+        await Assertions.Expect(page.Locator(".practical")).ToContainTextAsync("Journée en cours");
+        await page.FillAsync("#token", code!.ToLowerInvariant());
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator("#result")).ToContainTextAsync("Bienvenue\u00a0: Séverine Exemple");
+
+        await page.FillAsync("#search", "tristan " + lastName[..6]);
+        await page.Keyboard.PressAsync("Enter");
+        var row = page.Locator("#found li", new() { HasText = "Tristan " + lastName });
+        await Assertions.Expect(row).ToContainTextAsync("RMS Exemple");
+        Assert.DoesNotContain("@", await page.Locator("#found").TextContentAsync(), StringComparison.Ordinal);
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Enregistrer l'arrivée de Tristan {lastName}" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#result")).ToContainTextAsync($"Bienvenue\u00a0: Tristan {lastName}");
+        await Assertions.Expect(row).ToContainTextAsync("Arrivé·e à");
+        if (width < 600)
+        {
+            await PageChecks.AssertNoHorizontalScrollAsync(page, $"door after a search at {width} px");
+        }
+        await page.Context.CloseAsync();
+    }
+
+    [Theory]
+    [InlineData(390)]
+    [InlineData(1280)]
+    public async Task TheStaffListHasACheckinButtonAndItsUndo(int width)
+    {
+        var firstName = "Ulysse" + width;
+        await pages.RegisterAsync(PagesApp.CurrentEvent, $"liste-{width}-{Guid.NewGuid():N}@example.org", firstName);
+        var page = await pages.NewPageAsync(width, staffKey: true);
+        await page.GotoAsync(pages.Url("api/manage/events"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Journée en cours" }).ClickAsync();
+        var row = page.Locator("#registrations tr", new() { HasText = firstName + " Exemple" });
+        await Assertions.Expect(row).ToContainTextAsync("—");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Enregistrer l'arrivée de {firstName} Exemple" }).ClickAsync();
+        await Assertions.Expect(row).ToContainTextAsync("arrivé·e à");
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Annuler l'arrivée de {firstName} Exemple" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = $"Enregistrer l'arrivée de {firstName} Exemple" })).ToBeVisibleAsync();
+        Assert.DoesNotContain("arrivé·e à", await row.TextContentAsync(), StringComparison.Ordinal);
+        if (width < 600)
+        {
+            await PageChecks.AssertNoHorizontalScrollAsync(page, $"staff list at {width} px");
+        }
+        await page.Context.CloseAsync();
+    }
+
     private string CheckinToken(string eventId, string managePath) =>
         pages.App.Services.GetRequiredService<RegistrationTokens>().CheckinToken(eventId, RegistrationIdOf(managePath));
 

@@ -85,6 +85,9 @@ public sealed class EveryPageInBrowserTests(PagesApp pages)
                 await page.FillAsync("#token", "n-importe-quoi");
                 await page.Keyboard.PressAsync("Enter");
                 await page.Locator("#result", new() { HasText = "code" }).WaitForAsync();
+                await page.FillAsync("#search", "chlo");
+                await page.Keyboard.PressAsync("Enter");
+                await page.Locator("#found li", new() { HasText = "Chloé Exemple" }).WaitForAsync();
                 break;
             case "poster":
                 await page.GotoAsync(pages.Url($"api/events/{PagesApp.OpenEvent}/poster"));

@@ -175,6 +175,45 @@ public sealed class CheckinTests(FunctionsHost app) : IClassFixture<FunctionsHos
         Assert.Contains("Annuler mon inscription", await client.GetStringAsync(PathOf(byStaff.Body)), StringComparison.Ordinal);
     }
 
+    // Without the QR code: the short code of the e-mail and the manage page, typed as a person types it,
+    // or a search by name showing only what the door needs.
+    [Fact]
+    public async Task TheDoorChecksInByShortCodeOrByANameSearchShowingOnlyWhatTheDoorNeeds()
+    {
+        var eventId = await StartingSoonAsync(capacity: 2);
+        using var client = app.CreateClient();
+        using var staff = app.CreateStaffClient();
+        var chloe = await RegisterAsync(client, eventId, Person(Mail("code"), "Chloé"));
+        await RegisterAsync(client, eventId, Person(Mail("nom"), "Zoé"));
+        var waiting = await RegisterAsync(client, eventId, Person(Mail("attend"), "Chloris"));
+        var door = await DoorKeyAsync(staff, eventId);
+        var code = app.Services.Get<RegistrationTokens>().EntryCode(eventId, chloe.Body.GetProperty("registrationId").GetString()!);
+        var manage = await client.GetStringAsync(PathOf(chloe.Body));
+
+        var typed = await client.PostAsJsonAsync($"/api/events/{eventId}/checkins", new { token = " " + code.ToLowerInvariant().Replace('-', ' '), doorKey = door });
+        var unknown = await client.PostAsJsonAsync($"/api/events/{eventId}/checkins", new { token = "ZZZ-ZZZ" == code ? "YYY-YYY" : "ZZZ-ZZZ", doorKey = door });
+        var search = await client.GetAsync($"/api/events/{eventId}/door/registrations?door={Uri.EscapeDataString(door)}&q=chlo");
+        var withoutDoor = await client.GetAsync($"/api/events/{eventId}/door/registrations?q=chlo");
+        var tooShort = await client.GetAsync($"/api/events/{eventId}/door/registrations?door={Uri.EscapeDataString(door)}&q=c");
+        var found = (await search.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().ToList();
+        var zoe = await client.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}/door/registrations?door={Uri.EscapeDataString(door)}&q=zoe");
+        var byId = await client.PostAsJsonAsync($"/api/events/{eventId}/checkins", new { registrationId = zoe[0].GetProperty("registrationId").GetString(), doorKey = door });
+
+        Assert.Contains($"<strong class=\"entry-code\">{code}</strong>", manage, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, typed.StatusCode);
+        Assert.Equal("Chloé", (await typed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("firstName").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, search.StatusCode);
+        Assert.Equal(["Chloé", "Chloris"], found.Select(f => f.GetProperty("firstName").GetString()!).Order(StringComparer.Create(System.Globalization.CultureInfo.GetCultureInfo("fr-FR"), ignoreCase: true)));
+        Assert.Equal(["checkedInAt", "firstName", "lastName", "organisation", "registrationId", "status"], found[0].EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal("Waitlisted", found.Single(f => f.GetProperty("firstName").GetString() == "Chloris").GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, withoutDoor.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, tooShort.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, byId.StatusCode);
+        Assert.Equal(2, (await staff.GetFromJsonAsync<JsonElement>($"/api/manage/events/{eventId}/counts")).GetProperty("checkedIn").GetInt32());
+        Assert.Equal(HttpStatusCode.Conflict, (await client.PostAsJsonAsync($"/api/events/{eventId}/checkins", new { registrationId = waiting.Body.GetProperty("registrationId").GetString(), doorKey = door })).StatusCode);
+    }
+
     // An event starting in `hours` hours: its door is open.
     private async Task<string> StartingSoonAsync(int capacity, int hours = 1)
     {

@@ -46,6 +46,40 @@ async function sendCode(token) {
 
 form.addEventListener("submit", e => { e.preventDefault(); if (input.value.trim()) sendCode(input.value.trim()); });
 
+// Without a code: search by name, then check in (or undo) from the list.
+const search = document.getElementById("search"), found = document.getElementById("found");
+const button = (text, label, onClick) => {
+  const b = Object.assign(document.createElement("button"), { type: "button", className: "secondary small", textContent: text });
+  b.setAttribute("aria-label", label);
+  b.addEventListener("click", onClick);
+  return b;
+};
+
+async function find() {
+  const q = search.value.trim();
+  if (q.length < 2) { found.replaceChildren(); return; }
+  const r = await fetch(location.pathname.replace(/checkin$/, "door/registrations") + "?door=" + encodeURIComponent(door) + "&q=" + encodeURIComponent(q));
+  if (!r.ok) { say(await problem(r), "danger"); return; }
+  const people = await r.json();
+  found.replaceChildren(...(people.length ? people.map(p => {
+    const name = p.firstName + " " + p.lastName;
+    const li = document.createElement("li");
+    li.append(Object.assign(document.createElement("strong"), { textContent: name }), " — " + (p.organisation ?? ""), document.createElement("br"));
+    if (p.status !== "Confirmed") li.append("Liste d'attente\u00a0: pas de place confirmée.");
+    else if (p.checkedInAt) li.append("Arrivé·e à " + hour(p.checkedInAt) + " ", button("Annuler l'arrivée", "Annuler l'arrivée de " + name, async () => {
+      const u = await fetch(base + "/undo", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ registrationId: p.registrationId, doorKey: door }) });
+      if (u.ok) say("Arrivée de " + name + " annulée\u00a0: elle n'est plus enregistrée.", "ok"); else say(await problem(u), "danger");
+      find();
+    }));
+    else li.append(button("Enregistrer l'arrivée", "Enregistrer l'arrivée de " + name, async () => { await send({ registrationId: p.registrationId }); result.focus(); }));
+    return li;
+  }) : [Object.assign(document.createElement("li"), { textContent: "Personne à ce nom parmi les inscrits (annulations exclues)." })]));
+}
+
+document.getElementById("search-form").addEventListener("submit", e => { e.preventDefault(); find(); });
+// A check-in or an undo elsewhere on the page: the list shows it.
+window.addEventListener("checkins-changed", () => { if (found.children.length) find(); });
+
 function loadJsQr() {
   return window.jsQR ? Promise.resolve(window.jsQR) : new Promise((resolve, reject) => {
     const tag = document.createElement("script");

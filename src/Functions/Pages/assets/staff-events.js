@@ -197,6 +197,9 @@ async function loadRegistrations() {
       h("td", { "data-label": "Statut" }, statusText(r)),
       h("td", { "data-label": "Présence" }, presence(r)),
       h("td", { "data-label": "Actions" }, r.status === "Cancelled" ? "—" : [
+        ...(r.status === "Confirmed" ? [r.checkedInAt
+          ? h("button", { type: "button", class: "secondary small", "data-undo-checkin": r.registrationId, "aria-label": "Annuler l'arrivée de " + name }, "Annuler l'arrivée")
+          : h("button", { type: "button", class: "small", "data-checkin": r.registrationId, "aria-label": "Enregistrer l'arrivée de " + name }, "Arrivé·e"), " "] : []),
         h("button", { type: "button", class: "secondary small", "data-edit": r.registrationId, "aria-label": "Modifier l'inscription de " + name }, "Modifier"), " ",
         h("button", { type: "button", class: "secondary small", "data-cancel": r.registrationId, "aria-label": "Annuler l'inscription de " + name }, "Annuler")]));
   }) : [h("tr", {}, h("td", { colspan: 7 }, q ? "Aucune inscription ne correspond à la recherche." : "Aucune inscription pour l'instant."))]));
@@ -217,6 +220,13 @@ document.addEventListener("click", async ev => {
     $("behalf-submit").textContent = "Enregistrer la modification";
     $("behalf-reset").hidden = false;
     $("b-firstName").focus();
+  }
+  const checkin = ev.target.closest("[data-checkin], [data-undo-checkin]");
+  if (checkin) {
+    const id = checkin.dataset.checkin ?? checkin.dataset.undoCheckin;
+    const r = await api(`/api/manage/events/${current}/registrations/${id}/checkin`, { method: checkin.dataset.checkin ? "POST" : "DELETE" });
+    showMessage(r.ok ? (checkin.dataset.checkin ? "Arrivée enregistrée." : "Arrivée annulée.") : await problemText(r), r.ok ? "ok" : "danger");
+    await loadRegistrations();
   }
   const cancel = ev.target.closest("[data-cancel]");
   if (cancel && confirm("Annuler cette inscription\u00a0? La place ira à la première personne en attente.")) {
