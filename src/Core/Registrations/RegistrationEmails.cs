@@ -16,19 +16,22 @@ public sealed class RegistrationEmails(RegistrationLinks links)
 {
     public const string QrContentId = "qr-checkin";
 
-    public EmailMessage Confirmation(EventEntity evt, RegistrationEntity reg, bool promoted)
+    // restored: the registrant undid their cancellation.
+    public EmailMessage Confirmation(EventEntity evt, RegistrationEntity reg, bool promoted, bool restored = false)
     {
         ArgumentNullException.ThrowIfNull(evt);
         ArgumentNullException.ThrowIfNull(reg);
         var intro = promoted
             ? "Bonne nouvelle : une place s'est libérée et votre inscription sur liste d'attente est maintenant <strong>confirmée</strong>."
+            : restored
+            ? "Votre annulation est défaite : votre inscription est de nouveau <strong>confirmée</strong>."
             : "Votre inscription est <strong>confirmée</strong>.";
         var body = $"<p>{intro}</p>{Practical(evt)}" +
             $"<p>À l'accueil, présentez ce code (sur votre téléphone ou imprimé) :</p><p><img src=\"cid:{QrContentId}\" alt=\"Code d'entrée\" width=\"200\" height=\"200\"></p>" +
             EntryCodeLine(evt, reg) +
             "<p>Le fichier joint (invitation.ics) ajoute l'événement à votre agenda.</p>";
-        return Build(evt, reg, promoted ? "promotion" : "confirmation",
-            promoted ? $"Place confirmée — {evt.Title}" : $"Inscription confirmée — {evt.Title}", body,
+        return Build(evt, reg, promoted ? "promotion" : restored ? "restored" : "confirmation",
+            promoted ? $"Place confirmée — {evt.Title}" : restored ? $"Inscription rétablie — {evt.Title}" : $"Inscription confirmée — {evt.Title}", body,
             [new EmailAttachment("invitation.ics", "text/calendar", Encoding.UTF8.GetBytes(Calendar(evt, reg))),
              new EmailAttachment("code-entree.png", "image/png", CheckinQr(evt.EventId, reg.RegistrationId)) { ContentId = QrContentId }]);
     }

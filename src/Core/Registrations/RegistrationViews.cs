@@ -27,6 +27,7 @@ public sealed class RegistrationViews(RegistrationStore store, RegistrationLinks
             ? await store.WaitlistPositionAsync(eventId, seq, cancellationToken)
             : null;
         return Result<RegistrationView>.Success(new RegistrationView(EventSummary.From(evt, time.GetUtcNow()), reg.RegistrationId, reg.FirstName, reg.LastName, reg.Email, reg.Status, position, reg.CheckedInAt,
-            reg.Status == RegistrationStatus.Confirmed ? links.EntryCode(eventId, registrationId) : null));
+            reg.Status == RegistrationStatus.Confirmed ? links.EntryCode(eventId, registrationId) : null,
+            CancellationUndo.IsPossible(evt, reg, time.GetUtcNow())));
     }
 }

@@ -19,6 +19,7 @@ public static class PageTitles
     public const string InvalidDoorLink = ErrorPrefix + "lien d'accueil non valide";
     public const string RegistrationClosed = ErrorPrefix + "inscription impossible";
     public const string CertificateUnavailable = ErrorPrefix + "attestation indisponible";
+    public const string UndoImpossible = ErrorPrefix + "annulation définitive";
 
     // The error page of a failure HttpErrorMiddleware answers, by status.
     public static string ForStatus(int status) => status switch

@@ -40,17 +40,31 @@ public static class RegistrationPages
         };
     }
 
-    internal static async Task<IResult> ShowManageAsync(string eventId, string registrationId, string? token, RegistrationViews views, CancellationToken cancellationToken)
+    internal static async Task<IResult> ShowManageAsync(string eventId, string registrationId, string? token, bool confirmCancel, RegistrationViews views, CancellationToken cancellationToken)
     {
         var view = await views.GetForManageAsync(eventId, registrationId, token, cancellationToken);
-        return view.IsSuccess ? Page(ManageRegistrationPage.Create(new ManageRegistration(view.Value!, token!))) : InvalidLink(view.Detail);
+        return view.IsSuccess
+            ? Page(ManageRegistrationPage.Create(new ManageRegistration(view.Value!, token!, confirmCancel ? ManageStep.ConfirmCancel : ManageStep.Show)))
+            : InvalidLink(view.Detail);
     }
 
     // A POST, never a GET: a mail scanner following the link must not cancel anything.
     internal static async Task<IResult> CancelFromManageAsync(string eventId, string registrationId, string? token, RegistrationCancellation cancellation, CancellationToken cancellationToken)
     {
         var view = await cancellation.CancelWithTokenAsync(eventId, registrationId, token, cancellationToken);
-        return view.IsSuccess ? Page(ManageRegistrationPage.Create(new ManageRegistration(view.Value!, token!, JustCancelled: true))) : InvalidLink(view.Detail);
+        return view.IsSuccess ? Page(ManageRegistrationPage.Create(new ManageRegistration(view.Value!, token!, ManageStep.JustCancelled))) : InvalidLink(view.Detail);
+    }
+
+    internal static async Task<IResult> UndoFromManageAsync(string eventId, string registrationId, string? token, CancellationUndo undo, CancellationToken cancellationToken)
+    {
+        var view = await undo.UndoWithTokenAsync(eventId, registrationId, token, cancellationToken);
+        return view.Kind switch
+        {
+            ResultKind.Success => Page(ManageRegistrationPage.Create(new ManageRegistration(view.Value!, token!, ManageStep.JustRestored))),
+            ResultKind.Conflict => Notice(new Notice(PageTitles.UndoImpossible, view.Detail ?? "", NoticeKind.Info,
+                Link: new NoticeLink($"/api/events/{Uri.EscapeDataString(eventId)}/registrations/{Uri.EscapeDataString(registrationId)}/manage?token={Uri.EscapeDataString(token ?? "")}", "Retour à votre inscription")), StatusCodes.Status409Conflict),
+            _ => InvalidLink(view.Detail),
+        };
     }
 
     internal static async Task<IResult> ShowCertificateAsync(string eventId, string registrationId, string? token, AttendanceCertificates certificates, CancellationToken cancellationToken) =>
