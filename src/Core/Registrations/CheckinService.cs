@@ -194,6 +194,10 @@ public sealed class CheckinService(RegistrationStore store, RegistrationTokens t
     // The window in which the door records arrivals, or why it is closed now.
     private string? OutsideWindow(EventEntity evt)
     {
+        if (evt.CancelledAt is not null)
+        {
+            return "Cet événement est annulé : aucune arrivée n'est enregistrée.";
+        }
         var now = time.GetUtcNow();
         var margin = options.Value.CheckinMargin;
         if (now < evt.StartsAt - margin)

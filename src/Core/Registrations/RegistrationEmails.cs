@@ -4,6 +4,7 @@ using Ical.Net;
 using Ical.Net.CalendarComponents;
 using Ical.Net.DataTypes;
 using Ical.Net.Serialization;
+using Microsoft.Extensions.Options;
 using Microstructures.Core.Email;
 using QRCoder;
 
@@ -12,7 +13,11 @@ namespace Microstructures.Core.Registrations;
 // The registrants' e-mails, in French, kept in one place for review. They carry practical
 // information and signed links only: never the accessibility-needs answer (health-related data
 // must not reach the e-mail provider).
-public sealed class RegistrationEmails(RegistrationLinks links)
+// Their .ics files follow RFC 5546: one UID per registration, ORGANIZER the association, DTSTAMP the
+// moment the file is made, and a SEQUENCE (the event's CalendarSequence plus the registration's
+// CalendarRevision) that every later file raises, so a calendar moves or removes its entry instead of
+// adding one: PUBLISH for a confirmation and a change, CANCEL for a cancelled registration or event.
+public sealed class RegistrationEmails(RegistrationLinks links, IOptions<EmailOptions> sender, TimeProvider time)
 {
     public const string QrContentId = "qr-checkin";
 
@@ -52,8 +57,36 @@ public sealed class RegistrationEmails(RegistrationLinks links)
         ArgumentNullException.ThrowIfNull(evt);
         ArgumentNullException.ThrowIfNull(reg);
         var body = $"<p>Votre inscription à « {Encode(evt.Title)} » est annulée. Merci de nous avoir prévenus : votre place est proposée à la personne suivante.</p>" +
-            "<p>Vous pouvez vous réinscrire tant que les inscriptions sont ouvertes.</p>";
-        return Build(evt, reg, "cancellation", $"Inscription annulée — {evt.Title}", body, [], manageLink: false);
+            "<p>Vous pouvez vous réinscrire tant que les inscriptions sont ouvertes.</p>" +
+            (reg.ConfirmedAt is null ? "" : "<p>Le fichier joint (annulation.ics) retire l'événement de votre agenda.</p>");
+        return Build(evt, reg, "cancellation", $"Inscription annulée — {evt.Title}", body, CancelAttachment(evt, reg), manageLink: false);
+    }
+
+    // A change of date, time or venue: what changed, and for a confirmed seat the .ics that moves the entry.
+    public EmailMessage EventChanged(EventEntity evt, RegistrationEntity reg, EventChange change)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        ArgumentNullException.ThrowIfNull(reg);
+        ArgumentNullException.ThrowIfNull(change);
+        var before = $"{Capitalize(EventRules.FormatParis(change.StartsAt))} – {EventRules.FormatParis(change.EndsAt, "HH'h'mm")}, {change.Venue}, {change.Address}";
+        var seat = reg.Status == RegistrationStatus.Confirmed
+            ? "<p>Votre inscription reste <strong>confirmée</strong>. Le fichier joint (invitation.ics) déplace l'événement dans votre agenda.</p>"
+            : "<p>Vous restez sur la <strong>liste d'attente</strong>, à la même position.</p>";
+        var body = $"<p>Les organisateurs ont modifié « {Encode(evt.Title)} ». Voici les nouvelles informations :</p>{Practical(evt)}" +
+            $"<p>Auparavant : {Encode(before)}.</p>{seat}" +
+            "<p>Si vous ne pouvez plus venir, annulez votre inscription avec le lien ci-dessous : votre place ira à une autre personne.</p>";
+        return Build(evt, reg, "event-changed", $"Changement : {evt.Title}", body,
+            reg.Status == RegistrationStatus.Confirmed ? [new EmailAttachment("invitation.ics", "text/calendar", Encoding.UTF8.GetBytes(Calendar(evt, reg)))] : []);
+    }
+
+    public EmailMessage EventCancelled(EventEntity evt, RegistrationEntity reg)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        ArgumentNullException.ThrowIfNull(reg);
+        var body = $"<p>Nous sommes au regret de vous annoncer que « {Encode(evt.Title)} », prévu le {Encode(EventRules.FormatParis(evt.StartsAt))}, est <strong>annulé</strong>.</p>" +
+            "<p>Votre inscription est donc annulée elle aussi ; vous n'avez rien à faire." +
+            (reg.Status == RegistrationStatus.Confirmed ? " Le fichier joint (annulation.ics) retire l'événement de votre agenda." : "") + "</p>";
+        return Build(evt, reg, "event-cancelled", $"Événement annulé — {evt.Title}", body, CancelAttachment(evt, reg), manageLink: false);
     }
 
     public EmailMessage Reminder(EventEntity evt, RegistrationEntity reg, int daysBefore)
@@ -102,24 +135,41 @@ public sealed class RegistrationEmails(RegistrationLinks links)
         return new PngByteQRCode(data).GetGraphic(8);
     }
 
-    public string Calendar(EventEntity evt, RegistrationEntity reg)
+    public string Calendar(EventEntity evt, RegistrationEntity reg) => Calendar(evt, reg, cancel: false);
+
+    // CANCEL: the registration or the whole event is cancelled; its SEQUENCE is already raised.
+    public string Calendar(EventEntity evt, RegistrationEntity reg, bool cancel)
     {
         ArgumentNullException.ThrowIfNull(evt);
         ArgumentNullException.ThrowIfNull(reg);
         var calendar = new Calendar();
-        calendar.AddProperty("METHOD", "PUBLISH");
-        calendar.Events.Add(new CalendarEvent
+        calendar.AddProperty("METHOD", cancel ? "CANCEL" : "PUBLISH");
+        var entry = new CalendarEvent
         {
             Uid = $"{evt.EventId}-{reg.RegistrationId}@cnrms.example.org",
+            Sequence = evt.CalendarSequence + reg.CalendarRevision,
             Summary = evt.Title,
             Location = $"{evt.Venue}, {evt.Address}",
-            Description = $"Inscription confirmée. Gérer ou annuler : {links.ManageLink(evt.EventId, reg.RegistrationId)}",
+            Description = cancel ? "Inscription annulée." : $"Inscription confirmée. Gérer ou annuler : {links.ManageLink(evt.EventId, reg.RegistrationId)}",
             Start = new CalDateTime(evt.StartsAt.UtcDateTime),
             End = new CalDateTime(evt.EndsAt.UtcDateTime),
-            DtStamp = new CalDateTime(reg.CreatedAt.UtcDateTime),
-        });
+            DtStamp = new CalDateTime(time.GetUtcNow().UtcDateTime),
+            Organizer = new Organizer($"mailto:{sender.Value.FromAddress}") { CommonName = sender.Value.FromName },
+        };
+        if (cancel)
+        {
+            entry.Status = "CANCELLED";
+            entry.Attendees.Add(new Attendee($"mailto:{reg.Email}") { CommonName = $"{reg.FirstName} {reg.LastName}" });
+        }
+        calendar.Events.Add(entry);
         return new CalendarSerializer().SerializeToString(calendar) ?? "";
     }
+
+    // Only a person who had a seat received an .ics to remove.
+    private IReadOnlyList<EmailAttachment> CancelAttachment(EventEntity evt, RegistrationEntity reg) =>
+        reg.ConfirmedAt is null && reg.Status != RegistrationStatus.Confirmed
+            ? []
+            : [new EmailAttachment("annulation.ics", "text/calendar", Encoding.UTF8.GetBytes(Calendar(evt, reg, cancel: true)))];
 
     private EmailMessage Build(EventEntity evt, RegistrationEntity reg, string category, string subject, string body, IReadOnlyList<EmailAttachment> attachments, bool manageLink = true)
     {

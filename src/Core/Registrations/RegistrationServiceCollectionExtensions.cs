@@ -20,6 +20,8 @@ public static class RegistrationServiceCollectionExtensions
         services.AddSingleton<WaitlistPromotion>();
         services.AddSingleton<RegistrationCancellation>();
         services.AddSingleton<CancellationUndo>();
+        services.AddSingleton<EventChangeNotices>();
+        services.AddSingleton<EventCancellation>();
         services.AddSingleton<StaffRegistrationEdits>();
         services.AddSingleton<AttendanceCertificates>();
         services.AddSingleton<RegistrationEmailRelay>();

@@ -8,7 +8,14 @@ namespace Microstructures.Core.Tests.Registrations;
 public sealed class RegistrationEmailsTests
 {
     private static readonly RegistrationTokens Tokens = new(Options.Create(new RegistrationOptions { SigningKey = "unit-test-signing-key-0123456789abcdef" }));
-    private static readonly RegistrationEmails Emails = new(new RegistrationLinks(Tokens, Options.Create(new PublicSiteOptions { PublicBaseUrl = "https://evenements.example.org/" })));
+    private static readonly DateTimeOffset Now = new(2023, 11, 20, 10, 0, 0, TimeSpan.Zero);
+    private static readonly RegistrationEmails Emails = new(new RegistrationLinks(Tokens, Options.Create(new PublicSiteOptions { PublicBaseUrl = "https://evenements.example.org/" })),
+        Options.Create(new Microstructures.Core.Email.EmailOptions { FromAddress = "no-reply@example.org", FromName = "CNRMS — Microstructures" }), new FixedTime(Now));
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
 
     private static readonly EventEntity NationalDay = new()
     {
@@ -87,5 +94,32 @@ public sealed class RegistrationEmailsTests
         Assert.Null(RegistrationTokens.NormalizeEntryCode("ABC-DE0"));
         Assert.Null(RegistrationTokens.NormalizeEntryCode("n-importe-quoi"));
         Assert.Null(RegistrationTokens.NormalizeEntryCode(null));
+    }
+
+    // RFC 5546: the association organises, DTSTAMP is when the file is made, SEQUENCE is the event's
+    // calendar sequence plus the registration's revisions; a cancellation is METHOD:CANCEL.
+    [Fact]
+    public void CalendarFilesNameTheOrganiserAndRaiseTheirSequence()
+    {
+        var evt = new EventEntity
+        {
+            PartitionKey = NationalDay.PartitionKey, Title = NationalDay.Title, Venue = "Salle B", Address = NationalDay.Address, StartsAt = NationalDay.StartsAt, EndsAt = NationalDay.EndsAt,
+            ContactEmail = NationalDay.ContactEmail, CalendarSequence = 2,
+        };
+        var reg = new RegistrationEntity { PartitionKey = evt.PartitionKey, RegistrationId = Camille.RegistrationId, FirstName = "Camille", LastName = "Exemple", Email = "camille@example.org", CalendarRevision = 1, ConfirmedAt = Now };
+
+        var update = Calendar.Load(Emails.Calendar(evt, reg))!;
+        var cancel = Calendar.Load(Emails.Calendar(evt, reg, cancel: true))!;
+
+        Assert.Equal("PUBLISH", update.Method);
+        var entry = Assert.Single(update.Events);
+        Assert.Equal($"jnm-2023-{Camille.RegistrationId}@cnrms.example.org", entry.Uid);
+        Assert.Equal(3, entry.Sequence);
+        Assert.Equal(Now.UtcDateTime, entry.DtStamp!.AsUtc);
+        Assert.Equal("mailto:no-reply@example.org", entry.Organizer!.Value!.ToString());
+        Assert.Equal("CNRMS — Microstructures", entry.Organizer.CommonName);
+        Assert.Equal("CANCEL", cancel.Method);
+        Assert.Equal("CANCELLED", Assert.Single(cancel.Events).Status);
+        Assert.Equal("mailto:camille@example.org", Assert.Single(cancel.Events[0]!.Attendees).Value!.ToString());
     }
 }
