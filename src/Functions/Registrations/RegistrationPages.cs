@@ -34,8 +34,12 @@ public static class RegistrationPages
                 ? Page(RegisterFormPage.Create(new RegisterForm(s.Value!, form.Input, result.Errors)), StatusCodes.Status400BadRequest)
                 : EventNotFound(),
             ResultKind.NotFound => EventNotFound(),
+            // The form again, as typed, with the true wait: nothing to type again once it is over.
             ResultKind.TooManyRequests => new Hosting.RetryAfterResult(
-                Notice(new Notice(PageTitles.TooManyRequests, result.Detail ?? "Trop de tentatives d'inscription en peu de temps."), StatusCodes.Status429TooManyRequests), result.RetryAfter!.Value),
+                (await catalogue.GetSummaryAsync(eventId, cancellationToken)) is { IsSuccess: true } t
+                    ? Page(RegisterFormPage.Create(new RegisterForm(t.Value!, form.Input, Refusal: result.Detail ?? "Trop de tentatives d'inscription en peu de temps.")), StatusCodes.Status429TooManyRequests)
+                    : Notice(new Notice(PageTitles.TooManyRequests, result.Detail ?? "Trop de tentatives d'inscription en peu de temps."), StatusCodes.Status429TooManyRequests),
+                result.RetryAfter!.Value),
             _ => Notice(new Notice(PageTitles.RegistrationClosed, result.Detail ?? "Les inscriptions sont fermées."), StatusCodes.Status409Conflict),
         };
     }
