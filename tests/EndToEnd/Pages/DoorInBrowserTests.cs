@@ -29,7 +29,7 @@ public sealed class DoorInBrowserTests(PagesApp pages)
         var rows = await pages.Staff.GetFromJsonAsync<JsonElement>($"api/manage/events/{PagesApp.OpenEvent}/registrations?q=Pénélope");
         Assert.All(rows.EnumerateArray(), r => Assert.Equal(JsonValueKind.Null, r.GetProperty("checkedInAt").ValueKind));
         await page.GotoAsync(pages.Url(manage));
-        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Annuler mon inscription" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Annuler mon inscription" })).ToBeVisibleAsync();
         await page.Context.CloseAsync();
     }
 
