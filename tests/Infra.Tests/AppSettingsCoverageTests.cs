@@ -22,6 +22,7 @@ public sealed partial class AppSettingsCoverageTests(ITestOutputHelper output)
         ["App__TrustedClientAddressHeader"] = "not set: the address the host's proxy forwards (a CDN in front would set it)",
         ["Registrations__MaxPerEmailPerHour"] = "default 5",
         ["Registrations__EmailRelayDelay"] = "default 00:00:05",
+        ["Registrations__CheckinMargin"] = "default 04:00:00 (the door opens four hours before the event and closes four hours after it)",
         ["Registrations__RetentionDays"] = "default 90 days (docs/data-protection.md)",
         ["Forfaits__Schemes"] = "defaults Equip'Addict 806 € and santé mentale 829 €; a new scheme is added as Forfaits__Schemes__N__Id/Name/AmountEuros",
         ["Forfaits__LeadTimesDays"] = "default 60, 30 and 7 days",

@@ -7,9 +7,10 @@ using Microstructures.Core.Common;
 
 namespace Microstructures.Core.Registrations;
 
-// The events: create or update one (capacity never below the confirmed count; raising it promotes),
-// its public summary, and the definition registrations are checked against.
-public sealed class EventCatalogue(RegistrationStore store, EventLocks locks, WaitlistPromotion promotion, TimeProvider time, ILogger<EventCatalogue> logger)
+// The events: create or update one (capacity never below the confirmed count; raising it promotes; a
+// change of date, time or venue raises the calendar sequence and e-mails the registrants), its public
+// summary, and the definition registrations are checked against.
+public sealed class EventCatalogue(RegistrationStore store, EventLocks locks, WaitlistPromotion promotion, EventChangeNotices notices, TimeProvider time, ILogger<EventCatalogue> logger)
 {
     private const int MaxAttempts = 100;
 
@@ -46,6 +47,16 @@ public sealed class EventCatalogue(RegistrationStore store, EventLocks locks, Wa
                     }
                     else
                     {
+                        if (evt.CancelledAt is not null)
+                        {
+                            return Result<EventSummary>.Conflict("Cet événement est annulé : il ne peut plus être modifié.");
+                        }
+                        if (EventChange.Of(evt) is var before && before.DiffersFrom(valid))
+                        {
+                            // Written with the change: the e-mails are owed even if this process stops now.
+                            evt.LastChangeJson = System.Text.Json.JsonSerializer.Serialize(before);
+                            evt.CalendarSequence++;
+                        }
                         evt.Apply(valid);
                         await table.UpdateEntityAsync(evt, evt.ETag, TableUpdateMode.Replace, cancellationToken);
                     }
@@ -60,8 +71,10 @@ public sealed class EventCatalogue(RegistrationStore store, EventLocks locks, Wa
         _definitions.TryRemove(eventId, out _);
         await store.IndexEventAsync(eventId, cancellationToken);
         logger.LogInformation("Saved event {EventId} with capacity {Capacity}", eventId, saved.Capacity);
-        // A raised capacity promotes waitlisted people at once.
+        // A raised capacity promotes waitlisted people at once; a change is announced (or the rest of an
+        // interrupted announcement, on a retried save).
         await promotion.PromoteAsync(eventId, cancellationToken);
+        await notices.SendOwedAsync(eventId, cancellationToken);
         var current = await store.GetEventAsync(eventId, cancellationToken) ?? saved;
         return Result<EventSummary>.Success(EventSummary.From(current, time.GetUtcNow()));
     }

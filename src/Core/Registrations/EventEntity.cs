@@ -38,6 +38,19 @@ public sealed class EventEntity : ITableEntity
     public long NextWaitSequence { get; set; }
     public int Cancelled { get; set; }
 
+    // Raised by every change of date, time or venue (and by the event's cancellation): the SEQUENCE of
+    // the registrants' .ics files, so calendars move the entry instead of adding one.
+    public int CalendarSequence { get; set; }
+
+    // The CalendarSequence whose e-mails have all been recorded: lower means a change still owes some.
+    public int NotifiedSequence { get; set; }
+
+    // What the last change replaced (EventChange as JSON), for its e-mails.
+    public string? LastChangeJson { get; set; }
+
+    // Set when the staff cancel the event: no registration, no check-in; everyone was told.
+    public DateTimeOffset? CancelledAt { get; set; }
+
     // Bumped to revoke every door volunteer's check-in link at once.
     public int CheckinLinkVersion { get; set; } = 1;
 

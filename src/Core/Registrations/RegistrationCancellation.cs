@@ -88,6 +88,7 @@ public sealed class RegistrationCancellation(
                 evt.Cancelled++;
                 reg.Status = RegistrationStatus.Cancelled;
                 reg.CancelledAt = now;
+                reg.CalendarRevision++; // its METHOD:CANCEL .ics supersedes every file sent before
                 actions.Add(new(TableTransactionActionType.UpdateReplace, reg, reg.ETag));
                 // The address may register again later.
                 actions.Add(new(TableTransactionActionType.Delete, new TableEntity(eventId, RegistrationStore.EmailRowKey(reg.Email)), ETag.All));

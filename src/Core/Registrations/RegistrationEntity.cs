@@ -30,6 +30,10 @@ public sealed class RegistrationEntity : ITableEntity
     public DateTimeOffset? CancelledAt { get; set; }
     public DateTimeOffset? CheckedInAt { get; set; }
 
+    // Added to the event's CalendarSequence for this registration's .ics SEQUENCE: raised by each
+    // cancellation (METHOD:CANCEL) and each undo, so that every calendar file sent supersedes the last.
+    public int CalendarRevision { get; set; }
+
     // Place in the first-come-first-served waitlist (null when never waitlisted).
     public long? WaitSequence { get; set; }
 

@@ -22,4 +22,7 @@ public sealed class RegistrationLinks(RegistrationTokens tokens, IOptions<Public
 
     // The text of the check-in QR code a door volunteer's phone scans.
     public string CheckinCode(string eventId, string registrationId) => tokens.CheckinToken(eventId, registrationId);
+
+    // The short code typed at the door when the QR code cannot be read ("K7M-4QX").
+    public string EntryCode(string eventId, string registrationId) => tokens.EntryCode(eventId, registrationId);
 }

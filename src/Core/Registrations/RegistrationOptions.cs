@@ -25,6 +25,11 @@ public sealed class RegistrationOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan EmailRelayDelay { get; set; } = TimeSpan.FromSeconds(5);
 
+    // The door checks people in from this long before the event starts until this long after it ends;
+    // outside, a code scanned (months early, or by mistake) marks nobody present.
+    [Range(typeof(TimeSpan), "00:00:00", "400.00:00:00")]
+    public TimeSpan CheckinMargin { get; set; } = TimeSpan.FromHours(4);
+
     // Registrants' personal data is purged this many days after the event ends.
     [Range(1, 3650)]
     public int RetentionDays { get; set; } = 90;

@@ -19,6 +19,9 @@ public static class RegistrationServiceCollectionExtensions
         services.AddSingleton<RegistrationViews>();
         services.AddSingleton<WaitlistPromotion>();
         services.AddSingleton<RegistrationCancellation>();
+        services.AddSingleton<CancellationUndo>();
+        services.AddSingleton<EventChangeNotices>();
+        services.AddSingleton<EventCancellation>();
         services.AddSingleton<StaffRegistrationEdits>();
         services.AddSingleton<AttendanceCertificates>();
         services.AddSingleton<RegistrationEmailRelay>();

@@ -29,6 +29,8 @@ public sealed class RegistrationViews(RegistrationStore store, RegistrationLinks
         var now = time.GetUtcNow();
         return Result<RegistrationView>.Success(new RegistrationView(EventSummary.From(evt, now), reg.RegistrationId, reg.FirstName, reg.LastName, reg.Email, reg.Status, position, reg.CheckedInAt,
             RegistrationCancellation.RegistrantRefusal(evt, reg, now) is null,
-            AttendanceCertificates.HasCertificate(reg) ? links.CertificateLink(eventId, registrationId).ToString() : null));
+            AttendanceCertificates.HasCertificate(reg) ? links.CertificateLink(eventId, registrationId).ToString() : null,
+            reg.Status == RegistrationStatus.Confirmed ? links.EntryCode(eventId, registrationId) : null,
+            CancellationUndo.IsPossible(evt, reg, now)));
     }
 }

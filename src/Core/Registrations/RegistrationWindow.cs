@@ -10,6 +10,10 @@ public static class RegistrationWindow
     public static Result<RegistrationOutcome>? Refusal(EventEntity evt, RegistrationSource source, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(evt);
+        if (evt.CancelledAt is not null)
+        {
+            return Result<RegistrationOutcome>.Conflict("Cet événement est annulé.");
+        }
         if (source == RegistrationSource.Public && now < evt.RegistrationOpensAt)
         {
             return Result<RegistrationOutcome>.Conflict($"Les inscriptions ouvriront le {EventRules.FormatParis(evt.RegistrationOpensAt)}.");

@@ -20,6 +20,7 @@ public static class PageTitles
     public const string RegistrationClosed = ErrorPrefix + "inscription impossible";
     public const string CertificateUnavailable = ErrorPrefix + "attestation indisponible";
     public const string CancellationRefused = ErrorPrefix + "annulation impossible";
+    public const string UndoImpossible = ErrorPrefix + "annulation définitive";
 
     // The error page of a failure HttpErrorMiddleware answers, by status.
     public static string ForStatus(int status) => status switch

@@ -15,7 +15,7 @@ public sealed class HomePageHttp(RegistrationStore store, TimeProvider time)
     {
         var now = time.GetUtcNow();
         var events = (await store.ListEventsAsync(cancellationToken))
-            .Where(e => e.EndsAt > now && e.RegistrationClosesAt > now)
+            .Where(e => e.EndsAt > now && e.RegistrationClosesAt > now && e.CancelledAt is null)
             .OrderBy(e => e.StartsAt)
             .Select(e => EventSummary.From(e, now))
             .ToList();

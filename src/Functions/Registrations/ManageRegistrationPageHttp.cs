@@ -3,9 +3,10 @@ using Microstructures.Functions.Hosting;
 
 namespace Microstructures.Functions.Registrations;
 
-// The signed link of every registration e-mail: GET shows status and position; POST (the confirm
-// button, never a GET: a mail scanner following the link must not cancel anything) cancels and promotes.
-public sealed class ManageRegistrationPageHttp(RegistrationViews views, RegistrationCancellation cancellation)
+// The signed link of every registration e-mail: GET shows status and position (with ?step=annuler, the
+// cancellation's second step: what will happen); POST (that step's button, never a GET: a mail scanner
+// following the link must not cancel anything) cancels and promotes, or undoes a cancellation.
+public sealed class ManageRegistrationPageHttp(RegistrationViews views, RegistrationCancellation cancellation, CancellationUndo undo)
 {
     [Function("ManageRegistrationPage")]
     [PublicAccess]
@@ -15,8 +16,14 @@ public sealed class ManageRegistrationPageHttp(RegistrationViews views, Registra
     {
         ArgumentNullException.ThrowIfNull(request);
         var token = request.QueryValue("token");
-        return HttpMethods.IsGet(request.Method)
-            ? await RegistrationPages.ShowManageAsync(eventId, registrationId, token, views, cancellationToken)
+        if (HttpMethods.IsGet(request.Method))
+        {
+            return await RegistrationPages.ShowManageAsync(eventId, registrationId, token, request.QueryValue("step") == "annuler", views, cancellationToken);
+        }
+        // The second step's button posts the cancellation; the cancelled page's "undo" button posts action=undo.
+        var action = request.IsUrlEncodedForm() && (await request.ReadFormAsync(1024, 4, cancellationToken)).TryGetValue("action", out var value) ? value : "cancel";
+        return action == "undo"
+            ? await RegistrationPages.UndoFromManageAsync(eventId, registrationId, token, undo, cancellationToken)
             : await RegistrationPages.CancelFromManageAsync(eventId, registrationId, token, cancellation, cancellationToken);
     }
 }

@@ -33,16 +33,22 @@ public static class RegistrationPages
                 ? Page(RegisterFormPage.Create(new RegisterForm(s.Value!, form.Input, result.Errors)), StatusCodes.Status400BadRequest)
                 : EventNotFound(),
             ResultKind.NotFound => EventNotFound(),
+            // The form again, as typed, with the true wait: nothing to type again once it is over.
             ResultKind.TooManyRequests => new Hosting.RetryAfterResult(
-                Notice(new Notice(PageTitles.TooManyRequests, result.Detail ?? "Trop de tentatives d'inscription en peu de temps."), StatusCodes.Status429TooManyRequests), result.RetryAfter!.Value),
+                (await catalogue.GetSummaryAsync(eventId, cancellationToken)) is { IsSuccess: true } t
+                    ? Page(RegisterFormPage.Create(new RegisterForm(t.Value!, form.Input, Refusal: result.Detail ?? "Trop de tentatives d'inscription en peu de temps.")), StatusCodes.Status429TooManyRequests)
+                    : Notice(new Notice(PageTitles.TooManyRequests, result.Detail ?? "Trop de tentatives d'inscription en peu de temps."), StatusCodes.Status429TooManyRequests),
+                result.RetryAfter!.Value),
             _ => Notice(new Notice(PageTitles.RegistrationClosed, result.Detail ?? "Les inscriptions sont fermées."), StatusCodes.Status409Conflict),
         };
     }
 
-    internal static async Task<IResult> ShowManageAsync(string eventId, string registrationId, string? token, RegistrationViews views, CancellationToken cancellationToken)
+    internal static async Task<IResult> ShowManageAsync(string eventId, string registrationId, string? token, bool confirmCancel, RegistrationViews views, CancellationToken cancellationToken)
     {
         var view = await views.GetForManageAsync(eventId, registrationId, token, cancellationToken);
-        return view.IsSuccess ? Page(ManageRegistrationPage.Create(new ManageRegistration(view.Value!, token!))) : InvalidLink(view.Detail);
+        return view.IsSuccess
+            ? Page(ManageRegistrationPage.Create(new ManageRegistration(view.Value!, token!, confirmCancel ? ManageStep.ConfirmCancel : ManageStep.Show)))
+            : InvalidLink(view.Detail);
     }
 
     // A POST, never a GET: a mail scanner following the link must not cancel anything.
@@ -51,9 +57,21 @@ public static class RegistrationPages
         var view = await cancellation.CancelWithTokenAsync(eventId, registrationId, token, cancellationToken);
         return view.Kind switch
         {
-            ResultKind.Success => Page(ManageRegistrationPage.Create(new ManageRegistration(view.Value!, token!, JustCancelled: true))),
+            ResultKind.Success => Page(ManageRegistrationPage.Create(new ManageRegistration(view.Value!, token!, ManageStep.JustCancelled))),
             // Checked in, or the event has begun: said as it is, the registration unchanged.
             ResultKind.Conflict => Notice(new Notice(PageTitles.CancellationRefused, view.Detail ?? "", NoticeKind.Info), StatusCodes.Status409Conflict),
+            _ => InvalidLink(view.Detail),
+        };
+    }
+
+    internal static async Task<IResult> UndoFromManageAsync(string eventId, string registrationId, string? token, CancellationUndo undo, CancellationToken cancellationToken)
+    {
+        var view = await undo.UndoWithTokenAsync(eventId, registrationId, token, cancellationToken);
+        return view.Kind switch
+        {
+            ResultKind.Success => Page(ManageRegistrationPage.Create(new ManageRegistration(view.Value!, token!, ManageStep.JustRestored))),
+            ResultKind.Conflict => Notice(new Notice(PageTitles.UndoImpossible, view.Detail ?? "", NoticeKind.Info,
+                Link: new NoticeLink($"/api/events/{Uri.EscapeDataString(eventId)}/registrations/{Uri.EscapeDataString(registrationId)}/manage?token={Uri.EscapeDataString(token ?? "")}", "Retour à votre inscription")), StatusCodes.Status409Conflict),
             _ => InvalidLink(view.Detail),
         };
     }

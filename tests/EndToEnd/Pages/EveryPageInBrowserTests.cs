@@ -13,7 +13,7 @@ public sealed class EveryPageInBrowserTests(PagesApp pages)
         var data = new TheoryData<string, int>();
         foreach (var name in new[]
         {
-            "home", "form", "form-errors", "manage-confirmed", "manage-waitlisted", "manage-cancelled", "certificate", "door", "poster",
+            "home", "form", "form-errors", "manage-confirmed", "manage-waitlisted", "manage-confirm-cancel", "manage-cancelled", "certificate", "door", "poster",
             "invalid-link", "unknown-event", "staff-home", "staff-keys", "staff-events",
             "staff-forfaits", "network-forfaits", "forfait-digest", "forfait-digest-list",
             "newsletter-subscribe", "newsletter-subscribe-errors", "newsletter-archive", "staff-newsletter", "staff-subscribers",
@@ -74,9 +74,15 @@ public sealed class EveryPageInBrowserTests(PagesApp pages)
                 await page.GotoAsync(pages.Url(pages.WaitlistedManagePath));
                 Assert.Equal("Liste d'attente", await page.Locator("h1").TextContentAsync());
                 break;
+            case "manage-confirm-cancel":
+                await page.GotoAsync(pages.Url(pages.ConfirmedManagePath));
+                await page.GetByRole(AriaRole.Link, new() { Name = "Annuler mon inscription" }).ClickAsync();
+                await page.Locator("h1", new() { HasText = "Annuler votre inscription" }).WaitForAsync();
+                break;
             case "manage-cancelled":
                 await page.GotoAsync(pages.Url(await pages.RegisterAsync(PagesApp.OpenEvent, $"annule-{Guid.NewGuid():N}@example.org", "Dominique")));
-                await page.GetByRole(AriaRole.Button, new() { Name = "Annuler mon inscription" }).ClickAsync();
+                await page.GetByRole(AriaRole.Link, new() { Name = "Annuler mon inscription" }).ClickAsync();
+                await page.GetByRole(AriaRole.Button, new() { Name = "Oui, annuler mon inscription" }).ClickAsync();
                 await page.Locator("h1", new() { HasText = "Inscription annulée" }).WaitForAsync();
                 break;
             case "certificate":
@@ -88,6 +94,9 @@ public sealed class EveryPageInBrowserTests(PagesApp pages)
                 await page.FillAsync("#token", "n-importe-quoi");
                 await page.Keyboard.PressAsync("Enter");
                 await page.Locator("#result", new() { HasText = "code" }).WaitForAsync();
+                await page.FillAsync("#search", "chlo");
+                await page.Keyboard.PressAsync("Enter");
+                await page.Locator("#found li", new() { HasText = "Chloé Exemple" }).WaitForAsync();
                 break;
             case "poster":
                 await page.GotoAsync(pages.Url($"api/events/{PagesApp.OpenEvent}/poster"));

@@ -109,6 +109,43 @@ public sealed partial class PublicFlowsInBrowserTests(PagesApp pages)
         Assert.StartsWith("/_devhost/outbox/", await qr.GetAttributeAsync("src"), StringComparison.Ordinal);
     }
 
+    // The red button only asks; the second step says what will happen; the cancellation is undone while
+    // the seat is still free.
+    [Theory]
+    [InlineData(390)]
+    [InlineData(1280)]
+    public async Task CancellingTakesASecondStepAndCanBeUndoneWhileTheSeatIsFree(int width)
+    {
+        var manage = await pages.RegisterAsync(PagesApp.OpenEvent, $"deux-temps-{width}-{Guid.NewGuid():N}@example.org", "Solène");
+        var page = await pages.NewPageAsync(width);
+        await page.GotoAsync(pages.Url(manage));
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Annuler mon inscription" }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Annuler votre inscription\u00a0?");
+        await Assertions.Expect(page.Locator(".notice")).ToContainTextAsync("Votre place sera libérée");
+        Assert.Equal("Confirmed", await StatusAsync(manage)); // asking cancelled nothing
+        await page.GetByRole(AriaRole.Link, new() { Name = "Non, garder mon inscription" }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Inscription confirmée");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Annuler mon inscription" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Oui, annuler mon inscription" }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Inscription annulée");
+        Assert.Equal("Cancelled", await StatusAsync(manage));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Revenir sur l'annulation" }).ClickAsync();
+
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Inscription confirmée");
+        await Assertions.Expect(page.Locator(".notice")).ToContainTextAsync("Votre annulation est défaite");
+        Assert.Equal("Confirmed", await StatusAsync(manage));
+        await page.Context.CloseAsync();
+    }
+
+    private async Task<string> StatusAsync(string managePath)
+    {
+        var id = managePath.Split("/registrations/")[1].Split('/')[0];
+        var rows = await pages.Staff.GetFromJsonAsync<JsonElement>($"api/manage/events/{PagesApp.OpenEvent}/registrations");
+        return rows.EnumerateArray().Single(r => r.GetProperty("registrationId").GetString() == id).GetProperty("status").GetString()!;
+    }
+
     [GeneratedRegex("/api/events/journee-ouverte/registrations/[0-9a-f]{32}/manage\\?token=")]
     private static partial Regex ManagePage();
 }

@@ -124,7 +124,7 @@ public sealed class CheckinTests(FunctionsHost app) : IClassFixture<FunctionsHos
     [Fact]
     public async Task TheDoorLinkChecksAnAttendeeInOnceAndSaysSoTheSecondTime()
     {
-        var eventId = await CreateEventAsync(app, capacity: 1);
+        var eventId = await StartingSoonAsync(capacity: 1);
         using var client = app.CreateClient();
         using var staff = app.CreateStaffClient();
         var seated = await RegisterAsync(client, eventId, Person(Mail("porte"), "Maxime"));
@@ -154,7 +154,7 @@ public sealed class CheckinTests(FunctionsHost app) : IClassFixture<FunctionsHos
     [Fact]
     public async Task RevokingTheDoorLinkLocksOutEveryEarlierLink()
     {
-        var eventId = await CreateEventAsync(app, capacity: 1);
+        var eventId = await StartingSoonAsync(capacity: 1);
         using var client = app.CreateClient();
         using var staff = app.CreateStaffClient();
         var seated = await RegisterAsync(client, eventId, Person(Mail("revocation")));
@@ -202,11 +202,12 @@ public sealed class CheckinTests(FunctionsHost app) : IClassFixture<FunctionsHos
         Assert.Equal(HttpStatusCode.Conflict, (await client.GetAsync(CertificatePath(eventId, absent.Body))).StatusCode);
     }
 
-    // The certificate before the event begins: the old test moved the clock; here an event of the future.
+    // The certificate before the event begins: the old test moved the clock; here an event starting in
+    // two hours, whose door is open (Registrations__CheckinMargin, four hours by default).
     [Fact]
     public async Task NoCertificateBeforeTheEventHasBegunEvenCheckedIn()
     {
-        var eventId = await CreateEventAsync(app, capacity: 2);
+        var eventId = await StartingSoonAsync(capacity: 2, hours: 2);
         using var client = app.CreateClient();
         using var staff = app.CreateStaffClient();
         var present = await RegisterAsync(client, eventId, Person(Mail("en-avance")));
@@ -218,4 +219,118 @@ public sealed class CheckinTests(FunctionsHost app) : IClassFixture<FunctionsHos
 
         Assert.Equal(HttpStatusCode.Conflict, certificate.StatusCode);
     }
+
+    // Months before the event, a scanned code marks nobody present (and so hides nobody's cancel button);
+    // after the event's window, neither.
+    [Fact]
+    public async Task OutsideTheCheckinWindowACodeMarksNobodyPresentAndSaysWhenTheDoorOpens()
+    {
+        var early = await CreateEventAsync(app, capacity: 2); // two years ahead
+        var now = DateTimeOffset.UtcNow;
+        var pastDefinition = Event(capacity: 2, opens: now.AddDays(-10), closes: now.AddDays(-2).AddHours(-1));
+        pastDefinition["startsAt"] = now.AddDays(-2).ToString("O");
+        pastDefinition["endsAt"] = now.AddDays(-2).AddHours(8).ToString("O");
+        var past = await PutEventAsync(app, pastDefinition);
+        using var client = app.CreateClient();
+        using var staff = app.CreateStaffClient();
+        var person = await RegisterAsync(client, early, Person(Mail("trop-tot")));
+        var latecomer = await staff.PostAsJsonAsync($"/api/manage/events/{past}/registrations", Person(Mail("trop-tard")));
+        var latecomerId = (await latecomer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("registrationId").GetString()!;
+
+        var tooEarly = await client.PostAsJsonAsync($"/api/events/{early}/checkins", new { token = CheckinToken(early, person.Body), doorKey = await DoorKeyAsync(staff, early) });
+        var tooLate = await client.PostAsJsonAsync($"/api/events/{past}/checkins", new { token = app.Services.Get<RegistrationTokens>().CheckinToken(past, latecomerId), doorKey = await DoorKeyAsync(staff, past) });
+        var staffTooEarly = await staff.PostAsync($"/api/manage/events/{early}/registrations/{person.Body.GetProperty("registrationId").GetString()}/checkin", null);
+
+        Assert.Equal(HttpStatusCode.Conflict, tooEarly.StatusCode);
+        Assert.Contains("les arrivées sont enregistrées à partir du", (await tooEarly.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Conflict, tooLate.StatusCode);
+        Assert.Contains("fermé depuis le", (await tooLate.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Conflict, staffTooEarly.StatusCode);
+        Assert.Equal(0, (await staff.GetFromJsonAsync<JsonElement>($"/api/manage/events/{early}/counts")).GetProperty("checkedIn").GetInt32());
+        Assert.Equal(0, (await staff.GetFromJsonAsync<JsonElement>($"/api/manage/events/{past}/counts")).GetProperty("checkedIn").GetInt32());
+        Assert.Contains("Annuler mon inscription", await client.GetStringAsync(PathOf(person.Body)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheDoorAndTheStaffCanUndoACheckin()
+    {
+        var eventId = await StartingSoonAsync(capacity: 3);
+        using var client = app.CreateClient();
+        using var staff = app.CreateStaffClient();
+        var byDoor = await RegisterAsync(client, eventId, Person(Mail("porte-erreur"), "Ninon"));
+        var byStaff = await RegisterAsync(client, eventId, Person(Mail("equipe-erreur"), "Octave"));
+        var door = await DoorKeyAsync(staff, eventId);
+        var doorId = byDoor.Body.GetProperty("registrationId").GetString()!;
+        var staffId = byStaff.Body.GetProperty("registrationId").GetString()!;
+        (await client.PostAsJsonAsync($"/api/events/{eventId}/checkins", new { token = CheckinToken(eventId, byDoor.Body), doorKey = door })).EnsureSuccessStatusCode();
+        var staffCheckin = await staff.PostAsync($"/api/manage/events/{eventId}/registrations/{staffId}/checkin", null);
+        Assert.Equal(HttpStatusCode.OK, staffCheckin.StatusCode);
+        Assert.Equal(2, (await staff.GetFromJsonAsync<JsonElement>($"/api/manage/events/{eventId}/counts")).GetProperty("checkedIn").GetInt32());
+
+        var undoneByDoor = await client.PostAsJsonAsync($"/api/events/{eventId}/checkins/undo", new { registrationId = doorId, doorKey = door });
+        var forgedUndo = await client.PostAsJsonAsync($"/api/events/{eventId}/checkins/undo", new { registrationId = staffId, doorKey = "1.AAAA" });
+        var undoneByStaff = await staff.DeleteAsync($"/api/manage/events/{eventId}/registrations/{staffId}/checkin");
+        var again = await client.PostAsJsonAsync($"/api/events/{eventId}/checkins", new { token = CheckinToken(eventId, byDoor.Body), doorKey = door });
+
+        Assert.Equal(HttpStatusCode.OK, undoneByDoor.StatusCode);
+        Assert.Equal(JsonValueKind.Null, (await undoneByDoor.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("checkedInAt").ValueKind);
+        Assert.Equal(HttpStatusCode.NotFound, forgedUndo.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, undoneByStaff.StatusCode);
+        // Checked in again after the undo: a new arrival, not "already".
+        Assert.False((await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("alreadyCheckedIn").GetBoolean());
+        Assert.Equal(1, (await staff.GetFromJsonAsync<JsonElement>($"/api/manage/events/{eventId}/counts")).GetProperty("checkedIn").GetInt32());
+        Assert.Contains("Annuler mon inscription", await client.GetStringAsync(PathOf(byStaff.Body)), StringComparison.Ordinal);
+    }
+
+    // Without the QR code: the short code of the e-mail and the manage page, typed as a person types it,
+    // or a search by name showing only what the door needs.
+    [Fact]
+    public async Task TheDoorChecksInByShortCodeOrByANameSearchShowingOnlyWhatTheDoorNeeds()
+    {
+        var eventId = await StartingSoonAsync(capacity: 2);
+        using var client = app.CreateClient();
+        using var staff = app.CreateStaffClient();
+        var chloe = await RegisterAsync(client, eventId, Person(Mail("code"), "Chloé"));
+        await RegisterAsync(client, eventId, Person(Mail("nom"), "Zoé"));
+        var waiting = await RegisterAsync(client, eventId, Person(Mail("attend"), "Chloris"));
+        var door = await DoorKeyAsync(staff, eventId);
+        var code = app.Services.Get<RegistrationTokens>().EntryCode(eventId, chloe.Body.GetProperty("registrationId").GetString()!);
+        var manage = await client.GetStringAsync(PathOf(chloe.Body));
+
+        var typed = await client.PostAsJsonAsync($"/api/events/{eventId}/checkins", new { token = " " + code.ToLowerInvariant().Replace('-', ' '), doorKey = door });
+        var unknown = await client.PostAsJsonAsync($"/api/events/{eventId}/checkins", new { token = "ZZZ-ZZZ" == code ? "YYY-YYY" : "ZZZ-ZZZ", doorKey = door });
+        var search = await client.GetAsync($"/api/events/{eventId}/door/registrations?door={Uri.EscapeDataString(door)}&q=chlo");
+        var withoutDoor = await client.GetAsync($"/api/events/{eventId}/door/registrations?q=chlo");
+        var tooShort = await client.GetAsync($"/api/events/{eventId}/door/registrations?door={Uri.EscapeDataString(door)}&q=c");
+        var found = (await search.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().ToList();
+        var zoe = await client.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}/door/registrations?door={Uri.EscapeDataString(door)}&q=zoe");
+        var byId = await client.PostAsJsonAsync($"/api/events/{eventId}/checkins", new { registrationId = zoe[0].GetProperty("registrationId").GetString(), doorKey = door });
+
+        Assert.Contains($"<strong class=\"entry-code\">{code}</strong>", manage, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, typed.StatusCode);
+        Assert.Equal("Chloé", (await typed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("firstName").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, search.StatusCode);
+        Assert.Equal(["Chloé", "Chloris"], found.Select(f => f.GetProperty("firstName").GetString()!).Order(StringComparer.Create(System.Globalization.CultureInfo.GetCultureInfo("fr-FR"), ignoreCase: true)));
+        Assert.Equal(["checkedInAt", "firstName", "lastName", "organisation", "registrationId", "status"], found[0].EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal("Waitlisted", found.Single(f => f.GetProperty("firstName").GetString() == "Chloris").GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, withoutDoor.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, tooShort.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, byId.StatusCode);
+        Assert.Equal(2, (await staff.GetFromJsonAsync<JsonElement>($"/api/manage/events/{eventId}/counts")).GetProperty("checkedIn").GetInt32());
+        Assert.Equal(HttpStatusCode.Conflict, (await client.PostAsJsonAsync($"/api/events/{eventId}/checkins", new { registrationId = waiting.Body.GetProperty("registrationId").GetString(), doorKey = door })).StatusCode);
+    }
+
+    // An event starting in `hours` hours: its door is open.
+    private async Task<string> StartingSoonAsync(int capacity, int hours = 1)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var definition = Event(capacity, opens: now.AddDays(-2), closes: now.AddMinutes(30));
+        definition["startsAt"] = now.AddHours(hours).ToString("O");
+        definition["endsAt"] = now.AddHours(hours + 8).ToString("O");
+        return await PutEventAsync(app, definition);
+    }
+
+    private static async Task<string> DoorKeyAsync(HttpClient staff, string eventId) =>
+        DoorKey((await staff.GetFromJsonAsync<JsonElement>($"/api/manage/events/{eventId}/checkin-link")).GetProperty("url").GetString()!);
 }

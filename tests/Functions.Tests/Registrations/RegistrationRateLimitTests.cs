@@ -71,7 +71,37 @@ public sealed class RegistrationRateLimitTests(RegistrationRateLimitTests.Strict
         Assert.Contains("Réessayez dans 30 minutes", await api.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.TooManyRequests, page.StatusCode);
         Assert.NotNull(page.Headers.RetryAfter);
-        Assert.Contains("Réessayez dans 30 minutes", WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        var pageText = WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync());
+        Assert.Contains("Réessayez dans 30 minutes", pageText, StringComparison.Ordinal);
+        // The form comes back as it was typed: nothing to type again once the wait is over.
+        Assert.Contains("value=\"Association Exemple\"", pageText, StringComparison.Ordinal);
+        Assert.Contains($"value=\"{address}\"", pageText, StringComparison.Ordinal);
+        Assert.Contains("<option value=\"patient\" selected", pageText, StringComparison.Ordinal);
+    }
+
+    // Five refused forms (a field forgotten, then another) before the right one: the corrections never
+    // count against the person's two attempts an hour, and each refusal keeps what was typed.
+    [Fact]
+    public async Task CorrectingTheFormSeveralTimesNeverLocksThePersonOut()
+    {
+        var eventId = await CreateEventAsync(app, capacity: 5);
+        using var client = app.CreateClient();
+        var address = Mail("corrige");
+        var typed = new Dictionary<string, string>
+        {
+            ["firstName"] = "Camille", ["lastName"] = "Exemple", ["email"] = address, ["profession"] = "patient", ["organisation"] = "Association Exemple", ["region"] = "Normandie",
+        };
+
+        foreach (var missing in new[] { "lastName", "organisation", "region", "profession", "firstName" })
+        {
+            var attempt = new Dictionary<string, string>(typed) { [missing] = "" };
+            var refused = await client.PostAsync($"/api/events/{eventId}/register", new FormUrlEncodedContent(attempt));
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains($"value=\"{address}\"", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        }
+        var corrected = await client.PostAsync($"/api/events/{eventId}/register", new FormUrlEncodedContent(typed));
+
+        Assert.Equal(HttpStatusCode.SeeOther, corrected.StatusCode);
     }
 }
 

@@ -39,7 +39,12 @@ public sealed class StaffRegistrationTests(FunctionsHost app) : IClassFixture<Fu
     [Fact]
     public async Task TheListAndTheCsvShowWaitlistPositionsAndPresence()
     {
-        var eventId = await CreateEventAsync(app, capacity: 1);
+        // Starting in an hour: the door records arrivals.
+        var now = DateTimeOffset.UtcNow;
+        var definition = Event(capacity: 1, opens: now.AddDays(-2), closes: now.AddMinutes(30));
+        definition["startsAt"] = now.AddHours(1).ToString("O");
+        definition["endsAt"] = now.AddHours(9).ToString("O");
+        var eventId = await PutEventAsync(app, definition);
         using var client = app.CreateClient();
         using var staff = app.CreateStaffClient();
         var seated = await RegisterAsync(client, eventId, Person(Mail("presente"), "Alix"));

@@ -9,23 +9,76 @@ let stream = null, starting = false, timer = 0, last = "";
 
 function say(text, kind) { result.className = "notice " + kind; result.textContent = text; }
 
-async function send(token) {
-  const r = await fetch(location.pathname.replace(/checkin$/, "checkins"), { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ token, doorKey: door }) });
-  const b = await r.json().catch(() => ({}));
-  if (r.ok) {
-    const name = Object.assign(document.createElement("strong"), { textContent: b.firstName + " " + b.lastName });
-    result.className = "notice " + (b.alreadyCheckedIn ? "danger" : "ok");
-    result.replaceChildren(b.alreadyCheckedIn ? "Déjà enregistré·e\u00a0: " : "Bienvenue\u00a0: ", name, " — " + (b.organisation ?? ""));
-  } else {
-    say(b.detail || Object.values(b.errors || {}).flat().join(" ") || ("Erreur " + r.status), "danger");
-  }
+// "10h31", Paris time: when someone arrived.
+const hour = iso => new Date(iso).toLocaleTimeString("fr-FR", { timeZone: "Europe/Paris", hour: "2-digit", minute: "2-digit" }).replace(":", "h");
+const base = location.pathname.replace(/checkin$/, "checkins");
+const problem = async r => { const b = await r.json().catch(() => ({})); return b.detail || Object.values(b.errors || {}).flat().join(" ") || ("Erreur " + r.status); };
+
+// The answer to a check-in, with a button undoing it (a wrong person, a code scanned by mistake).
+function welcome(b) {
+  const name = b.firstName + " " + b.lastName;
+  const undo = Object.assign(document.createElement("button"), { type: "button", className: "secondary small", textContent: "Annuler cette arrivée" });
+  undo.setAttribute("aria-label", "Annuler l'arrivée de " + name);
+  undo.addEventListener("click", async () => {
+    const r = await fetch(base + "/undo", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ registrationId: b.registrationId, doorKey: door }) });
+    if (r.ok) say("Arrivée de " + name + " annulée\u00a0: elle n'est plus enregistrée.", "ok"); else say(await problem(r), "danger");
+    result.focus();
+    window.dispatchEvent(new Event("checkins-changed"));
+  });
+  result.className = "notice " + (b.alreadyCheckedIn ? "danger" : "ok");
+  result.replaceChildren(b.alreadyCheckedIn ? "Déjà enregistré·e à " + hour(b.checkedInAt) + "\u00a0: " : "Bienvenue\u00a0: ",
+    Object.assign(document.createElement("strong"), { textContent: name }), " — " + (b.organisation ?? ""), " ", undo);
+  window.dispatchEvent(new Event("checkins-changed"));
+}
+
+async function send(body) {
+  const r = await fetch(base, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ ...body, doorKey: door }) });
+  if (r.ok) welcome(await r.json()); else say(await problem(r), "danger");
+}
+
+async function sendCode(token) {
+  await send({ token });
   // Typing: ready for the next code. Scanning: the answer keeps the focus (screen readers read it)
   // and no on-screen keyboard opens over the camera.
   input.value = "";
   if (stream) result.focus(); else input.focus();
 }
 
-form.addEventListener("submit", e => { e.preventDefault(); if (input.value.trim()) send(input.value.trim()); });
+form.addEventListener("submit", e => { e.preventDefault(); if (input.value.trim()) sendCode(input.value.trim()); });
+
+// Without a code: search by name, then check in (or undo) from the list.
+const search = document.getElementById("search"), found = document.getElementById("found");
+const button = (text, label, onClick) => {
+  const b = Object.assign(document.createElement("button"), { type: "button", className: "secondary small", textContent: text });
+  b.setAttribute("aria-label", label);
+  b.addEventListener("click", onClick);
+  return b;
+};
+
+async function find() {
+  const q = search.value.trim();
+  if (q.length < 2) { found.replaceChildren(); return; }
+  const r = await fetch(location.pathname.replace(/checkin$/, "door/registrations") + "?door=" + encodeURIComponent(door) + "&q=" + encodeURIComponent(q));
+  if (!r.ok) { say(await problem(r), "danger"); return; }
+  const people = await r.json();
+  found.replaceChildren(...(people.length ? people.map(p => {
+    const name = p.firstName + " " + p.lastName;
+    const li = document.createElement("li");
+    li.append(Object.assign(document.createElement("strong"), { textContent: name }), " — " + (p.organisation ?? ""), document.createElement("br"));
+    if (p.status !== "Confirmed") li.append("Liste d'attente\u00a0: pas de place confirmée.");
+    else if (p.checkedInAt) li.append("Arrivé·e à " + hour(p.checkedInAt) + " ", button("Annuler l'arrivée", "Annuler l'arrivée de " + name, async () => {
+      const u = await fetch(base + "/undo", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ registrationId: p.registrationId, doorKey: door }) });
+      if (u.ok) say("Arrivée de " + name + " annulée\u00a0: elle n'est plus enregistrée.", "ok"); else say(await problem(u), "danger");
+      find();
+    }));
+    else li.append(button("Enregistrer l'arrivée", "Enregistrer l'arrivée de " + name, async () => { await send({ registrationId: p.registrationId }); result.focus(); }));
+    return li;
+  }) : [Object.assign(document.createElement("li"), { textContent: "Personne à ce nom parmi les inscrits (annulations exclues)." })]));
+}
+
+document.getElementById("search-form").addEventListener("submit", e => { e.preventDefault(); find(); });
+// A check-in or an undo elsewhere on the page: the list shows it.
+window.addEventListener("checkins-changed", () => { if (found.children.length) find(); });
 
 function loadJsQr() {
   return window.jsQR ? Promise.resolve(window.jsQR) : new Promise((resolve, reject) => {
@@ -58,7 +111,7 @@ async function qrReader() {
 async function watch(read, session) {
   const value = await read();
   if (stream !== session) return;
-  if (value && value !== last) { last = value; send(value); }
+  if (value && value !== last) { last = value; sendCode(value); }
   timer = setTimeout(() => watch(read, session), 300);
 }
 

@@ -29,7 +29,7 @@ async function loadEvents() {
   if (!r.ok) return showMessage(await problemText(r), "danger");
   events = await r.json();
   $("events").replaceChildren(...(events.length ? events.map(e => h("tr", {},
-    h("td", { "data-label": "Événement" }, h("button", { type: "button", class: "link", "data-event": e.eventId }, e.title)),
+    h("td", { "data-label": "Événement" }, h("button", { type: "button", class: "link", "data-event": e.eventId }, e.title), e.cancelledAt ? " (annulé)" : ""),
     h("td", { "data-label": "Date" }, parisDateTime(e.startsAt)),
     h("td", { "data-label": "Places" }, number(e.capacity)),
     h("td", { "data-label": "Restantes" }, number(e.seatsLeft)),
@@ -104,6 +104,37 @@ $("ev-title").addEventListener("input", () => { if (!idEdited && !$("ev-id").rea
 $("ev-id").addEventListener("input", () => { idEdited = true; });
 $("new-event").addEventListener("click", () => { resetEventForm(); $("ev-title").focus(); });
 
+// A change of date, time or venue is e-mailed to everyone registered (confirmed and waitlisted): the
+// staff see who will be told, and confirm, before the event is saved.
+const scheduleFields = { startsAt: "date et horaires", endsAt: "date et horaires", venue: "lieu", address: "adresse" };
+let pendingSave = null;
+
+async function toldAbout(eventId) {
+  const e = events.find(x => x.eventId === eventId);
+  if (!e || !$("ev-id").readOnly) return null;
+  const what = [...new Set(Object.keys(scheduleFields).filter(f => (/At$/.test(f) ? local(e[f]) : e[f]) !== $("ev-" + f).value).map(f => scheduleFields[f]))];
+  if (!what.length) return null;
+  const r = await api(`/api/manage/events/${encodeURIComponent(eventId)}/registrations`);
+  if (!r.ok) return null;
+  const people = (await r.json()).filter(p => p.status === "Confirmed" || p.status === "Waitlisted");
+  return people.length ? { what, people } : null;
+}
+
+function askToTell(told, save) {
+  const confirmed = told.people.filter(p => p.status === "Confirmed").length, waiting = told.people.length - confirmed;
+  $("change-text").textContent = `Ce changement (${told.what.join(", ")}) sera annoncé par e-mail à ${plural(told.people.length, "personne")}\u00a0: `
+    + `${plural(confirmed, "inscription confirmée", "inscriptions confirmées")}, avec le fichier agenda mis à jour, et ${plural(waiting, "personne")} en liste d'attente.`;
+  const shown = told.people.slice(0, 30);
+  $("change-people").replaceChildren(...shown.map(p => h("li", {}, `${p.firstName} ${p.lastName} (${p.status === "Confirmed" ? "confirmé·e" : "liste d'attente"})`)),
+    ...(told.people.length > shown.length ? [h("li", {}, `et ${plural(told.people.length - shown.length, "autre personne", "autres personnes")}`)] : []));
+  pendingSave = save;
+  $("change-confirm").hidden = false;
+  $("change-confirm").focus();
+}
+
+$("change-back").addEventListener("click", () => { pendingSave = null; $("change-confirm").hidden = true; $("ev-startsAt").focus(); });
+$("change-save").addEventListener("click", () => { $("change-confirm").hidden = true; const save = pendingSave; pendingSave = null; save?.(); });
+
 $("event-form").addEventListener("submit", async ev => {
   ev.preventDefault();
   const body = Object.fromEntries(fields.map(f => [f, f === "capacity" ? ($("ev-" + f).value === "" ? null : Number($("ev-" + f).value)) : $("ev-" + f).value]));
@@ -113,13 +144,17 @@ $("event-form").addEventListener("submit", async ev => {
     // No request without an identifier: the address would be the events list itself.
     return showProblem(new Response(JSON.stringify({ title: "Certains champs sont à corriger", errors: { eventId: ["Indiquez l'identifiant de l'événement (déduit du titre)."] } }), { status: 400 }), $("event-form"), eventInput);
   }
-  const r = await api(`/api/manage/events/${encodeURIComponent(id)}`, { method: "PUT", json: body });
-  if (!r.ok) return showProblem(r, $("event-form"), eventInput);
-  clearFieldErrors($("event-form"));
-  // Said once the form shows the saved event again: typing before that would be overwritten.
-  await loadEvents();
-  await select(id);
-  showMessage("Événement enregistré.", "ok");
+  const told = await toldAbout(id);
+  const save = async () => {
+    const r = await api(`/api/manage/events/${encodeURIComponent(id)}`, { method: "PUT", json: body });
+    if (!r.ok) return showProblem(r, $("event-form"), eventInput);
+    clearFieldErrors($("event-form"));
+    // Said once the form shows the saved event again: typing before that would be overwritten.
+    await loadEvents();
+    await select(id);
+    showMessage("Événement enregistré." + (told ? ` ${plural(told.people.length, "personne prévenue", "personnes prévenues")} par e-mail.` : ""), "ok");
+  };
+  if (told) askToTell(told, save); else await save();
 });
 
 // ---- An event's registrations ------------------------------------------------------------------
@@ -167,6 +202,10 @@ async function select(eventId) {
   $("form-url").value = `${publicBase}/api/events/${encodeURIComponent(eventId)}/register`;
   $("poster-link").href = `/api/events/${encodeURIComponent(eventId)}/poster`;
   $("door-link").hidden = true;
+  $("cancel-event").hidden = !!e.cancelledAt;
+  $("cancelled-note").hidden = !e.cancelledAt;
+  $("cancel-confirm").hidden = true;
+  $("change-confirm").hidden = true;
   await loadRegistrations();
 }
 
@@ -197,6 +236,9 @@ async function loadRegistrations() {
       h("td", { "data-label": "Statut" }, statusText(r)),
       h("td", { "data-label": "Présence" }, presence(r)),
       h("td", { "data-label": "Actions" }, r.status === "Cancelled" ? "—" : [
+        ...(r.status === "Confirmed" ? [r.checkedInAt
+          ? h("button", { type: "button", class: "secondary small", "data-undo-checkin": r.registrationId, "aria-label": "Annuler l'arrivée de " + name }, "Annuler l'arrivée")
+          : h("button", { type: "button", class: "small", "data-checkin": r.registrationId, "aria-label": "Enregistrer l'arrivée de " + name }, "Arrivé·e"), " "] : []),
         h("button", { type: "button", class: "secondary small", "data-edit": r.registrationId, "aria-label": "Modifier l'inscription de " + name }, "Modifier"), " ",
         h("button", { type: "button", class: "secondary small", "data-cancel": r.registrationId, "aria-label": "Annuler l'inscription de " + name }, "Annuler")]));
   }) : [h("tr", {}, h("td", { colspan: 7 }, q ? "Aucune inscription ne correspond à la recherche." : "Aucune inscription pour l'instant."))]));
@@ -218,12 +260,36 @@ document.addEventListener("click", async ev => {
     $("behalf-reset").hidden = false;
     $("b-firstName").focus();
   }
+  const checkin = ev.target.closest("[data-checkin], [data-undo-checkin]");
+  if (checkin) {
+    const id = checkin.dataset.checkin ?? checkin.dataset.undoCheckin;
+    const r = await api(`/api/manage/events/${current}/registrations/${id}/checkin`, { method: checkin.dataset.checkin ? "POST" : "DELETE" });
+    showMessage(r.ok ? (checkin.dataset.checkin ? "Arrivée enregistrée." : "Arrivée annulée.") : await problemText(r), r.ok ? "ok" : "danger");
+    await loadRegistrations();
+  }
   const cancel = ev.target.closest("[data-cancel]");
   if (cancel && confirm("Annuler cette inscription\u00a0? La place ira à la première personne en attente.")) {
     const r = await api(`/api/manage/events/${current}/registrations/${cancel.dataset.cancel}/cancel`, { method: "POST" });
     showMessage(r.ok ? "Inscription annulée." : await problemText(r), r.ok ? "ok" : "danger");
     await loadRegistrations(); await loadEvents();
   }
+});
+
+$("cancel-event").addEventListener("click", async () => {
+  const r = await api(`/api/manage/events/${current}/registrations`);
+  const people = r.ok ? (await r.json()).filter(p => p.status === "Confirmed" || p.status === "Waitlisted") : [];
+  $("cancel-text").textContent = `Annuler « ${events.find(x => x.eventId === current).title} »\u00a0? ${plural(people.length, "personne inscrite recevra", "personnes inscrites recevront")} un e-mail d'annulation. C'est définitif.`;
+  $("cancel-confirm").hidden = false;
+  $("cancel-confirm").focus();
+});
+$("cancel-event-back").addEventListener("click", () => { $("cancel-confirm").hidden = true; $("cancel-event").focus(); });
+$("cancel-event-confirm").addEventListener("click", async () => {
+  const r = await api(`/api/manage/events/${current}/cancel`, { method: "POST" });
+  $("cancel-confirm").hidden = true;
+  if (!r.ok) return showMessage(await problemText(r), "danger");
+  await loadEvents();
+  await select(current);
+  showMessage("Événement annulé\u00a0; les personnes inscrites sont prévenues par e-mail.", "ok");
 });
 
 $("behalf-reset").addEventListener("click", stopEditing);
