@@ -76,6 +76,7 @@ public class FunctionsHost : IAsyncLifetime
             ["Registrations__EmailRelayDelay"] = "00:00:00",
             // Every test request comes from 127.0.0.1: the per-address limit would be the whole suite's.
             ["Registrations__MaxPerIpPerMinute"] = "100000",
+            ["Newsletter__MaxPerIpPerMinute"] = "100000",
             ["Forfaits__SigningKey"] = PlatformServices.ForfaitsSigningKey,
             ["Forfaits__RemindersStartDate"] = "2020-01-01",
         };
