@@ -32,6 +32,7 @@ public sealed partial class AppSettingsCoverageTests(ITestOutputHelper output)
         ["Indicators__AnnualDeadline"] = "default 03-31 (timeliness of a year's reports)",
         ["Indicators__SuppressionThreshold"] = "default 5 (public counts under it are suppressed)",
         ["Newsletter__SendHour"] = "default 9 (Paris time)",
+        ["Newsletter__MaxPerIpPerMinute"] = "default 30",
         ["Newsletter__ConfirmationLinkValidity"] = "default 7 days",
         ["Newsletter__RequestEmailInterval"] = "default 10 minutes",
         ["Newsletter__RetentionYears"] = "default 3 years (docs/data-protection.md)",

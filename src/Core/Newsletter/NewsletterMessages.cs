@@ -14,6 +14,9 @@ public static class NewsletterMessages
     public const string LinkBeforeUnsubscribe = "Ce lien a été envoyé avant votre désabonnement : pour vous réabonner, faites une nouvelle demande depuis la page d'abonnement.";
     public const string SubscriptionGone = "Cet abonnement n'existe plus : vous pouvez vous réabonner depuis la page d'abonnement.";
 
+    public static string TooManyRequests(TimeSpan wait) =>
+        $"Trop de demandes d'abonnement depuis votre connexion en peu de temps. Réessayez dans {Common.FrenchDuration.Format(wait)}.";
+
     public const string EmailMissing = "Indiquez votre adresse e-mail.";
     public const string EmailInvalid = "Indiquez une adresse e-mail valide, par exemple prenom.nom@example.org.";
     public const string ConsentMissing = "Cochez la case pour accepter de recevoir la lettre d'information.";

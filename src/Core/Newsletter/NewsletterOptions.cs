@@ -56,6 +56,10 @@ public sealed class NewsletterOptions : IValidatableObject
     [Range(1, 365)]
     public int UnconfirmedRetentionDays { get; set; } = 30;
 
+    // Well-formed public subscription requests (form and API) per client address per minute.
+    [Range(1, 100_000)]
+    public int MaxPerIpPerMinute { get; set; } = 30;
+
     // Provider calls per second from one instance (each call carries up to BatchSize recipients).
     [Range(0.01, 1000)]
     public double ThrottleCallsPerSecond { get; set; } = 5;

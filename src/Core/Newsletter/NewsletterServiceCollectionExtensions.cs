@@ -19,6 +19,7 @@ public static class NewsletterServiceCollectionExtensions
         services.AddSingleton<SubscriberStore>();
         services.AddSingleton<SuppressionStore>();
         services.AddSingleton<SubscriptionService>();
+        services.AddSingleton<SubscriptionRateLimiter>();
         services.AddSingleton<Unsubscriptions>();
         services.AddSingleton<SubscriberRetention>();
         services.AddSingleton<SubscriberAdministration>();

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microstructures.Core.Common;
@@ -32,13 +33,14 @@ public sealed record ConfirmationView(string MaskedEmail, ConfirmationState Stat
 // marker (EmailOutbox), so a crash in between loses nothing and sends nothing for an address never stored.
 public sealed partial class SubscriptionService(
     SubscriberStore subscribers, SuppressionStore suppressions, SubscriberIds ids, NewsletterTokens tokens, NewsletterEmails emails,
-    EmailOutbox outbox, TimeProvider time, IOptions<NewsletterOptions> options, ILogger<SubscriptionService> logger)
+    EmailOutbox outbox, SubscriptionRateLimiter limiter, TimeProvider time, IOptions<NewsletterOptions> options, ILogger<SubscriptionService> logger)
 {
     private const int MaxAttempts = 5;
 
     public static SubscriptionAnswer Received { get; } = new(NewsletterMessages.RequestReceived);
 
-    public async Task<Result<SubscriptionAnswer>> SubscribeAsync(SubscriptionInput? input, CancellationToken cancellationToken = default)
+    // client: the public caller's address, counted once the request is well-formed (null: not limited).
+    public async Task<Result<SubscriptionAnswer>> SubscribeAsync(SubscriptionInput? input, IPAddress? client = null, CancellationToken cancellationToken = default)
     {
         input ??= new SubscriptionInput(null, false);
         var errors = new ValidationErrors();
@@ -50,6 +52,11 @@ public sealed partial class SubscriptionService(
         if (!errors.IsEmpty)
         {
             return errors;
+        }
+        if (limiter.TryAcquire(client) is { Allowed: false } limited)
+        {
+            LogLimited(limited.RetryAfter);
+            return Result<SubscriptionAnswer>.TooManyRequests(NewsletterMessages.TooManyRequests(limited.RetryAfter), limited.RetryAfter);
         }
         if (!string.IsNullOrEmpty(input.Website))
         {
@@ -261,4 +268,7 @@ public sealed partial class SubscriptionService(
 
     [LoggerMessage(LogLevel.Information, "Newsletter subscriber {SubscriberId} confirmed (source {Source})")]
     private partial void LogConfirmed(string subscriberId, string source);
+
+    [LoggerMessage(LogLevel.Warning, "Newsletter subscription request rate-limited for {RetryAfter}")]
+    private partial void LogLimited(TimeSpan retryAfter);
 }

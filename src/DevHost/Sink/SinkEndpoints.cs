@@ -16,9 +16,21 @@ internal static class SinkEndpoints
             var body = await JsonNode.ParseAsync(request.Body) as JsonObject;
             var status = body?["status"]?.GetValue<int>() ?? 500;
             var count = body?["count"]?.GetValue<int>() ?? 1;
-            sinkFaults.Set(status, count);
-            return TypedResults.Ok(new { status, count });
+            var stall = body?["stall"]?.GetValue<string>() switch
+            {
+                null => SinkStall.None,
+                "before" => SinkStall.BeforeStoring,
+                "after" => SinkStall.AfterStoring,
+                _ => (SinkStall?)null,
+            };
+            if (stall is null)
+            {
+                return Results.BadRequest(new { error = "stall must be \"before\" or \"after\"" });
+            }
+            sinkFaults.Set(status, count, stall.Value);
+            return Results.Ok(new { status, count, stall = body?["stall"]?.GetValue<string>() });
         });
+        faults.MapGet("", (SinkFaults sinkFaults) => TypedResults.Ok(new { held = sinkFaults.Held }));
         faults.MapDelete("", (SinkFaults sinkFaults) =>
         {
             sinkFaults.Clear();
@@ -71,10 +83,16 @@ internal static class SinkEndpoints
         {
             return Errors(StatusCodes.Status401Unauthorized, [new SendGridError("The provided authorization grant is invalid, expired, or revoked", null)]);
         }
-        if (faults.TakeNext() is { } status)
+        var fault = faults.TakeNext();
+        if (fault is { Stall: SinkStall.None })
         {
-            logger.LogWarning("Sink: injected fault, answering {Status} without storing", status);
-            return Errors(status, [new SendGridError("Injected fault (DevHost sink)", null)]);
+            logger.LogWarning("Sink: injected fault, answering {Status} without storing", fault.Status);
+            return Errors(fault.Status, [new SendGridError("Injected fault (DevHost sink)", null)]);
+        }
+        if (fault is { Stall: SinkStall.BeforeStoring })
+        {
+            logger.LogWarning("Sink: injected fault, holding a send before storing it");
+            await faults.HoldAsync(cancellationToken);
         }
         using var reader = new StreamReader(request.Body);
         var body = await reader.ReadToEndAsync(cancellationToken);
@@ -95,6 +113,11 @@ internal static class SinkEndpoints
         {
             logger.LogInformation("Sink: stored e-mail {MessageId} to {To}: {Subject}",
                 message.Id, string.Join(", ", message.To.Select(a => a.Email)), message.Subject);
+        }
+        if (fault is { Stall: SinkStall.AfterStoring })
+        {
+            logger.LogWarning("Sink: injected fault, holding the answer of a stored send");
+            await faults.HoldAsync(cancellationToken);
         }
         request.HttpContext.Response.Headers["X-Message-Id"] = sgMessageId;
         return Results.StatusCode(StatusCodes.Status202Accepted);

@@ -15,17 +15,23 @@ public static class NewsletterPages
 
     private static SubscribeForm SubscribeFormModel(bool sent) => sent ? Newsletter.SubscribeForm.Empty with { Sent = true } : Newsletter.SubscribeForm.Empty;
 
-    internal static async Task<IResult> SubmitSubscribeFormAsync(IFormCollection form, SubscriptionService subscriptions, CancellationToken cancellationToken)
+    internal static async Task<IResult> SubmitSubscribeFormAsync(IFormCollection form, System.Net.IPAddress? client, SubscriptionService subscriptions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(form);
         ArgumentNullException.ThrowIfNull(subscriptions);
         string? Field(string name) => form.TryGetValue(name, out var v) ? v.ToString() : null;
         var input = new SubscriptionInput(Field("email"), Field("consent") is "on" or "true" or "1", Field("website"));
-        var result = await subscriptions.SubscribeAsync(input, cancellationToken);
+        var result = await subscriptions.SubscribeAsync(input, client, cancellationToken);
         // 303 to the answer: a refresh shows it again and posts nothing.
-        return result.IsSuccess
-            ? new SeeOther(SubscribePath + "?envoye=1")
-            : Page(SubscribePage.Create(new SubscribeForm(input, result.Errors)), StatusCodes.Status400BadRequest);
+        return result.Kind switch
+        {
+            ResultKind.Success => new SeeOther(SubscribePath + "?envoye=1"),
+            ResultKind.TooManyRequests => new Hosting.RetryAfterResult(
+                Notice(new Notice(PageTitles.TooManyRequests, result.Detail ?? "", Link: new NoticeLink(SubscribePath, "Revenir au formulaire d'abonnement")),
+                    StatusCodes.Status429TooManyRequests),
+                result.RetryAfter ?? TimeSpan.FromMinutes(1)),
+            _ => Page(SubscribePage.Create(new SubscribeForm(input, result.Errors)), StatusCodes.Status400BadRequest),
+        };
     }
 
     internal static IResult Confirmation(string? token, Result<ConfirmationView> result) =>
@@ -42,7 +48,7 @@ public static class NewsletterPages
     internal static IResult ArchivedIssue(Result<ArchivedIssue> result) =>
         result.IsSuccess
             ? Page(ArchiveIssuePage.Create(result.Value!))
-            : Notice(new Notice(PageTitles.ErrorPrefix + "numéro introuvable", result.Detail ?? "", NoticeKind.Info, Link: new NoticeLink(NewsletterLinks.ArchivePath, "Voir les numéros parus")), StatusCodes.Status404NotFound);
+            : Notice(new Notice(PageTitles.ErrorPrefix + "numéro introuvable", result.Detail ?? "", Link: new NoticeLink(NewsletterLinks.ArchivePath, "Voir les numéros parus")), StatusCodes.Status404NotFound);
 
     private static IResult InvalidLink(string? detail) =>
         Notice(new Notice(PageTitles.InvalidLink, detail ?? NewsletterMessages.InvalidLink,

@@ -191,6 +191,46 @@ public sealed class EmailSinkTests(EmailSinkFixture fixture) : IClassFixture<Ema
         Assert.Equal(HttpStatusCode.Accepted, (await root.PostAsJsonAsync("/v3/mail/send", Mail(new JsonArray(To(Unique("f2"), "F"))))).StatusCode);
     }
 
+    // What a crash test needs: a caller that goes away while held before storing left nothing; after
+    // storing, the messages are there although it never got its answer.
+    [Fact]
+    public async Task AStalledSendIsHeldBeforeOrAfterStoringUntilItsCallerGoesAway()
+    {
+        using var root = NewClient();
+        var (before, after, released) = (Unique("before"), Unique("after"), Unique("released"));
+        try
+        {
+            foreach (var (stall, address) in new[] { ("before", before), ("after", after) })
+            {
+                await root.PostAsJsonAsync("/_devhost/sink/faults", new { stall, count = 1 });
+                using var caller = NewClient();
+                using var gone = new CancellationTokenSource();
+                var send = caller.PostAsJsonAsync("/v3/mail/send", Mail(new JsonArray(To(address, "S"))), gone.Token);
+                await Eventually.UntilAsync(() => HeldAsync(root), held => held == 1, $"a send held {stall} storing");
+                await gone.CancelAsync();
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send);
+                await Eventually.UntilAsync(() => HeldAsync(root), held => held == 0, "the held send to end");
+            }
+            Assert.Empty(await OutboxAsync(root, "?to=" + Uri.EscapeDataString(before)));
+            Assert.Single(await OutboxAsync(root, "?to=" + Uri.EscapeDataString(after)));
+
+            // Clearing the faults lets a held send go on.
+            await root.PostAsJsonAsync("/_devhost/sink/faults", new { stall = "after", count = 1 });
+            var heldSend = root.PostAsJsonAsync("/v3/mail/send", Mail(new JsonArray(To(released, "R"))));
+            await Eventually.UntilAsync(() => HeldAsync(root), held => held == 1, "a send held after storing");
+            await root.DeleteAsync("/_devhost/sink/faults");
+            Assert.Equal(HttpStatusCode.Accepted, (await heldSend).StatusCode);
+            Assert.Equal(HttpStatusCode.BadRequest, (await root.PostAsJsonAsync("/_devhost/sink/faults", new { stall = "during" })).StatusCode);
+        }
+        finally
+        {
+            await root.DeleteAsync("/_devhost/sink/faults");
+        }
+    }
+
+    private static async Task<int> HeldAsync(HttpClient client) =>
+        (int)(await client.GetFromJsonAsync<JsonObject>("/_devhost/sink/faults"))!["held"]!;
+
     [Fact]
     public async Task OutboxDeletedWhileRunningIsCreatedAgainByTheNextSend()
     {

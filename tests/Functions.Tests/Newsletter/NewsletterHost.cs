@@ -9,20 +9,32 @@ namespace Microstructures.Functions.Tests.Newsletter;
 // The app under the DevHost for the newsletter: the send time is the 1st of the month at 00:00 in
 // Paris (always past, so the timer sends when run), failed queue messages come back at once, and the
 // Event Webhook checks signatures against a key pair the tests hold.
-public sealed class NewsletterHost : FunctionsHost
+public class NewsletterHost : FunctionsHost
 {
     // One key pair for the test run (an ECDsa held statically is never disposed: nothing to leak per fixture).
     private static readonly ECDsa WebhookKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
     public NewsletterHost()
+        : this(new Dictionary<string, string>())
     {
-        Settings = new Dictionary<string, string>
+    }
+
+    // A host of a test class that needs more settings (they win over these).
+    protected NewsletterHost(IReadOnlyDictionary<string, string> more)
+    {
+        ArgumentNullException.ThrowIfNull(more);
+        var settings = new Dictionary<string, string>
         {
             ["Newsletter__SendDay"] = "1",
             ["Newsletter__SendHour"] = "0",
             ["SendGrid__WebhookPublicKey"] = Convert.ToBase64String(WebhookKey.ExportSubjectPublicKeyInfo()),
             ["AzureFunctionsJobHost__extensions__queues__visibilityTimeout"] = "00:00:00",
         };
+        foreach (var (key, value) in more)
+        {
+            settings[key] = value;
+        }
+        Settings = settings;
     }
 
     protected override IReadOnlyDictionary<string, string> Settings { get; }

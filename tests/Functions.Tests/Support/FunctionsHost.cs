@@ -25,6 +25,9 @@ public class FunctionsHost : IAsyncLifetime
 
     protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
 
+    // How soon a worker that exited is started again (10 s, as the host; crash tests shorten it).
+    protected virtual TimeSpan WorkerRestartInterval => TimeSpan.FromSeconds(10);
+
     protected virtual string StorageFor(Azurite azurite) => azurite.IsolatedConnectionString();
 
     public string Storage { get; private set; } = "";
@@ -32,6 +35,9 @@ public class FunctionsHost : IAsyncLifetime
     public Uri BaseUrl => InstanceUrl(0);
 
     public Uri InstanceUrl(int instance) => _servers[instance].BaseUrl;
+
+    // The instance's worker process (null while it restarts): crash tests kill it.
+    public int? WorkerProcessId(int instance = 0) => _servers[instance].WorkerProcessId;
 
     // The app's services on the same storage and settings: for reading what the app stored (e-mails)
     // and computing what it signs (check-in tokens), as a third instance would.
@@ -70,6 +76,7 @@ public class FunctionsHost : IAsyncLifetime
             ["Registrations__EmailRelayDelay"] = "00:00:00",
             // Every test request comes from 127.0.0.1: the per-address limit would be the whole suite's.
             ["Registrations__MaxPerIpPerMinute"] = "100000",
+            ["Newsletter__MaxPerIpPerMinute"] = "100000",
             ["Forfaits__SigningKey"] = PlatformServices.ForfaitsSigningKey,
             ["Forfaits__RemindersStartDate"] = "2020-01-01",
         };
@@ -87,6 +94,7 @@ public class FunctionsHost : IAsyncLifetime
             Port = port,
             MaxPollingInterval = TimeSpan.FromMilliseconds(250),
             DisableTimers = true,
+            WorkerRestartInterval = WorkerRestartInterval,
             LoggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning)),
         });
     }
