@@ -45,6 +45,7 @@ public sealed class FunctionMetadataTests
         ["Indicators"] = "http GET api/indicators",
         ["IndicatorsCsv"] = "http GET api/indicators.csv",
         ["IndicatorsDashboard"] = "http GET api/indicators/dashboard",
+        ["IndicatorsKeyFigures"] = "http GET api/indicators/chiffres-cles",
         ["ManageEvent"] = "http GET,PUT api/manage/events/{eventId}",
         ["ManageEventList"] = "http GET api/manage/event-list",
         ["ManageEventsPage"] = "http GET api/manage/events",
