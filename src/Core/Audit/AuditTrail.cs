@@ -61,7 +61,10 @@ public static class AuditEntityTypes
     // A staff rebuild of every indicator from the raw submissions (id: "all").
     public const string IndicatorRebuild = "indicatorrebuild";
 
-    public static bool IsKnown(string? value) => value is Region or Network or Microstructure or Event or Forfait or Submission or EvaluatorExport or IndicatorRebuild;
+    // A "-poison" queue (id: its name) and the staff's replays of its messages (one by id, or all).
+    public const string PoisonQueue = "poisonqueue";
+
+    public static bool IsKnown(string? value) => value is Region or Network or Microstructure or Event or Forfait or Submission or EvaluatorExport or IndicatorRebuild or PoisonQueue;
 }
 
 public sealed class AuditEntity : ITableEntity

@@ -6,6 +6,21 @@ namespace Microstructures.Core.Indicators;
 
 public sealed record RebuildReport(int Receipts, int Rows, int FactsRecomputed);
 
+public enum RebuildPhase
+{
+    Deleting,
+    Replaying,
+    Recomputing,
+}
+
+// How far a rebuild got, saved after each step so that a run cut short (a function timeout, a crash, a
+// retried queue message) resumes instead of starting over: once the rows are deleted they are not deleted
+// again, and replay continues after the last receipt replayed (receipt order is a total order).
+public sealed record RebuildProgress(RebuildPhase Phase, DateTimeOffset? AfterReceivedAt, string? AfterReceiptId, int Receipts, int Rows, int DeletedRows)
+{
+    public static RebuildProgress Start { get; } = new(RebuildPhase.Deleting, null, null, 0, 0, 0);
+}
+
 // The staff's "rebuild every indicator from the raw submissions": every stored row is deleted, every
 // accepted or queued receipt is replayed from its raw blob in receipt order (ReceivedAt, then id) through
 // the same reading, rules and row writing as the queue, then the facts of every microstructure and year
@@ -17,26 +32,52 @@ public sealed record RebuildReport(int Receipts, int Rows, int FactsRecomputed);
 public sealed partial class IndicatorRebuild(
     ReceiptStore receipts, SubmissionDataStore data, FactsStore facts, IndicatorComputation computation, AuditTrail audit, ILogger<IndicatorRebuild> logger)
 {
-    public async Task<RebuildReport> RebuildAsync(Actor actor, CancellationToken cancellationToken = default)
+    public Task<RebuildReport> RebuildAsync(Actor actor, CancellationToken cancellationToken = default) =>
+        RebuildAsync(actor, RebuildProgress.Start, (_, _) => Task.CompletedTask, cancellationToken);
+
+    // checkpoint is called after the deletion and after each replayed receipt; a later call with the last
+    // progress it was given carries on from there (IndicatorRebuildJobs, the queued staff action).
+    public async Task<RebuildReport> RebuildAsync(
+        Actor actor, RebuildProgress progress, Func<RebuildProgress, CancellationToken, Task> checkpoint, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var replayed = (await receipts.ListAllAsync(cancellationToken))
+        ArgumentNullException.ThrowIfNull(progress);
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var all = (await receipts.ListAllAsync(cancellationToken))
             .Where(r => r.Status != nameof(ReceiptStatus.Rejected))
             .Order(Comparer<ReceiptEntity>.Create((a, b) => ReceiptStore.CompareOrder(a.ReceivedAt, a.RowKey, b.ReceivedAt, b.RowKey)))
             .ToList();
+        // The facts to recompute: every one stored (some may have lost their rows) and every one a receipt touches.
         var targets = (await facts.ListAllAsync(cancellationToken)).Select(f => (f.NetworkId, f.MicrostructureId, f.Year)).ToHashSet();
-        var deleted = await data.DeleteAllAsync(cancellationToken);
-        var rows = 0;
-        foreach (var receipt in replayed)
+        if (progress.Phase == RebuildPhase.Deleting)
         {
-            var applied = await computation.ApplyRowsAsync(receipt, cancellationToken);
-            rows += applied.Rows;
-            var year = SubmissionPeriod.Parse(receipt.Period).Year;
-            foreach (var microstructureId in applied.Receipt.Microstructures.Split(',', StringSplitOptions.RemoveEmptyEntries))
+            var deleted = await data.DeleteAllAsync(cancellationToken);
+            progress = progress with { Phase = RebuildPhase.Replaying, DeletedRows = deleted };
+            await checkpoint(progress, cancellationToken);
+        }
+        foreach (var receipt in all)
+        {
+            var replayed = progress.AfterReceivedAt is { } after && ReceiptStore.CompareOrder(receipt.ReceivedAt, receipt.RowKey, after, progress.AfterReceiptId!) <= 0;
+            var current = receipt;
+            if (progress.Phase == RebuildPhase.Replaying && !replayed)
             {
-                targets.Add((receipt.PartitionKey, microstructureId, year));
+                var applied = await computation.ApplyRowsAsync(receipt, cancellationToken);
+                current = applied.Receipt;
+                progress = progress with { AfterReceivedAt = receipt.ReceivedAt, AfterReceiptId = receipt.RowKey, Receipts = progress.Receipts + 1, Rows = progress.Rows + applied.Rows };
+                await checkpoint(progress, cancellationToken);
+            }
+            var year = SubmissionPeriod.Parse(current.Period).Year;
+            foreach (var microstructureId in current.Microstructures.Split(',', StringSplitOptions.RemoveEmptyEntries))
+            {
+                targets.Add((current.PartitionKey, microstructureId, year));
             }
         }
+        if (progress.Phase == RebuildPhase.Replaying)
+        {
+            progress = progress with { Phase = RebuildPhase.Recomputing };
+            await checkpoint(progress, cancellationToken);
+        }
+        // Recomputing is idempotent (unchanged facts are not written): a resumed run does it all again.
         var recomputed = 0;
         foreach (var (networkId, microstructureId, year) in targets.OrderBy(t => t.Year).ThenBy(t => t.MicrostructureId, StringComparer.Ordinal))
         {
@@ -45,9 +86,9 @@ public sealed partial class IndicatorRebuild(
                 recomputed++;
             }
         }
-        var report = new RebuildReport(replayed.Count, rows, recomputed);
-        await audit.RecordAsync(AuditEntityTypes.IndicatorRebuild, "all", actor, "rebuilt", null, new { report.Receipts, report.Rows, report.FactsRecomputed, DeletedRows = deleted }, cancellationToken);
-        LogRebuilt(replayed.Count, rows, recomputed);
+        var report = new RebuildReport(progress.Receipts, progress.Rows, recomputed);
+        await audit.RecordAsync(AuditEntityTypes.IndicatorRebuild, "all", actor, "rebuilt", null, new { report.Receipts, report.Rows, report.FactsRecomputed, progress.DeletedRows }, cancellationToken);
+        LogRebuilt(report.Receipts, report.Rows, recomputed);
         return report;
     }
 

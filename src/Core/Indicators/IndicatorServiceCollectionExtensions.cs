@@ -14,6 +14,8 @@ public static class IndicatorServiceCollectionExtensions
         services.AddSingleton<FactsStore>();
         services.AddSingleton<IndicatorService>();
         services.AddSingleton<IndicatorRebuild>();
+        services.AddSingleton<RebuildJobStore>();
+        services.AddSingleton<IndicatorRebuildJobs>();
         services.AddSingleton<IndicatorComputation>();
         return services;
     }

@@ -39,8 +39,15 @@ public sealed record Chart(string Id, string Title, string Note, IReadOnlyList<s
 
 public sealed record KeyFigure(string Label, string Value);
 
-public sealed record DashboardModel(int Year, IReadOnlyList<int> Years, IReadOnlyList<KeyFigure> KeyFigures, IReadOnlyList<Chart> Charts, bool HasData)
+// Regions: the key figures of each region and of the nation (last row), columns RegionColumns.
+public sealed record DashboardModel(int Year, IReadOnlyList<int> Years, IReadOnlyList<KeyFigure> KeyFigures, IReadOnlyList<Chart> Charts, bool HasData, IReadOnlyList<ChartRow> Regions)
 {
+    public static IReadOnlyList<string> RegionColumns { get; } = ["Patients suivis", "Nouvelles inclusions", "Part des femmes", "Âge moyen", "Microstructures", "Réunions de synthèse"];
+
+    public string KeyFiguresHref => $"{KeyFiguresHttp.Href}?year={Year.ToString(CultureInfo.InvariantCulture)}";
+
+    public string DashboardHref => $"{DashboardHttp.Href}?year={Year.ToString(CultureInfo.InvariantCulture)}";
+
     public string CsvHref => $"/api/indicators.csv?year={Year.ToString(CultureInfo.InvariantCulture)}";
 
     public string JsonHref => $"/api/indicators?year={Year.ToString(CultureInfo.InvariantCulture)}";
@@ -105,8 +112,14 @@ public sealed class DashboardBuilder(IndicatorService indicators)
             new("Psychiatres", Text(node["teams.psychiatrists"], IndicatorUnit.Professionals)),
             new("Réunions de synthèse", Text(node[FactCodes.CaseReviewMeetings], IndicatorUnit.Meetings)),
         };
+        var regions = report.Children.Append(node).Select(n => new ChartRow(n == node ? "France entière" : n.Name,
+        [
+            Figure(n, FactCodes.Patients, IndicatorUnit.Patients), Figure(n, FactCodes.NewInclusions, IndicatorUnit.Patients),
+            Figure(n, FactCodes.Sex("female") + ".share", IndicatorUnit.Percent), Figure(n, "age.mean", IndicatorUnit.Years),
+            Figure(n, "teams.microstructures", IndicatorUnit.Microstructures), Figure(n, FactCodes.CaseReviewMeetings, IndicatorUnit.Meetings),
+        ])).ToList();
         var allYears = Enumerable.Range(SubmissionPeriod.EarliestYear, latestYear - SubmissionPeriod.EarliestYear + 1).Reverse().ToList();
-        return Result<DashboardModel>.Success(new DashboardModel(year, allYears, figures, charts, node[FactCodes.Patients].Value is > 0 || node[FactCodes.Patients].Suppressed));
+        return Result<DashboardModel>.Success(new DashboardModel(year, allYears, figures, charts, node[FactCodes.Patients].Value is > 0 || node[FactCodes.Patients].Suppressed, regions));
     }
 
     // shortLabels: the chart names a row by the label's first word (the ICD-10 group), the table in full.
@@ -133,6 +146,9 @@ public sealed class DashboardBuilder(IndicatorService indicators)
         var share = node.Values.FirstOrDefault(v => v.Code == code + ".share");
         return count.Value is null || share?.Value is null ? count : count with { Text = $"{count.Text} ({Percent(share.Value)})" };
     }
+
+    private static ChartBar Figure(IndicatorNode node, string code, IndicatorUnit unit) =>
+        node.Values.FirstOrDefault(v => v.Code == code) is { } value ? new ChartBar(value.Value, Text(value, unit)) : new ChartBar(null, "—");
 
     private static string Percent(double? value) => value is { } v ? v.ToString("0.0", French.Culture) + "\u00A0%" : "—";
 

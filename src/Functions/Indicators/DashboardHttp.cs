@@ -11,9 +11,14 @@ public sealed class DashboardHttp(DashboardBuilder dashboard, TimeProvider time)
 
     [Function("IndicatorsDashboard")]
     [PublicAccess]
-    public async Task<IResult> RunAsync(
+    public Task<IResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/indicators/dashboard")] HttpRequest request,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) =>
+        AnswerAsync(request, dashboard, time, model => PageResults.Page(DashboardPage.Create(model)), cancellationToken);
+
+    // The year asked for (400 page when it is not one), its figures as the public sees them, then the page.
+    internal static async Task<IResult> AnswerAsync(
+        HttpRequest request, DashboardBuilder dashboard, TimeProvider time, Func<DashboardModel, IResult> page, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var (query, errors) = IndicatorQuery.Read(request, time);
@@ -24,7 +29,7 @@ public sealed class DashboardHttp(DashboardBuilder dashboard, TimeProvider time)
         }
         var model = await dashboard.BuildAsync(query.Year, latest, cancellationToken);
         return model.IsSuccess
-            ? PageResults.Page(DashboardPage.Create(model.Value!))
+            ? page(model.Value!)
             : PageResults.Notice(new Notice(PageTitles.BadRequest, Core.Indicators.IndicatorMessages.BadPeriod), StatusCodes.Status400BadRequest);
     }
 }

@@ -1,4 +1,5 @@
 using Azure;
+using Microstructures.Core.Audit;
 using Microstructures.Core.Queues;
 using Microstructures.Functions.Hosting;
 using Microstructures.Functions.Pages;
@@ -7,8 +8,9 @@ namespace Microstructures.Functions.Queues;
 
 // The staff's view of failed queue messages, in Azure as locally: every "-poison" queue with its
 // messages joined to their last recorded failure (QueueFailureMiddleware), and a replay of one message
-// (by id) or of all back to the original queue. The page is a shell; its script reads these with the key.
-public sealed class PoisonQueuesHttp(PoisonQueueService poison)
+// (by id) or of all back to the original queue, recorded in the audit trail under the poison queue's name.
+// The page is a shell; its script reads these with the key.
+public sealed class PoisonQueuesHttp(PoisonQueueService poison, AuditTrail audit)
 {
     public const string PageHref = "/api/manage/queues";
 
@@ -45,11 +47,19 @@ public sealed class PoisonQueuesHttp(PoisonQueueService poison)
         {
             if (input?.MessageId is { Length: > 0 } messageId)
             {
-                return await poison.ReplayAsync(queue, messageId, cancellationToken)
-                    ? TypedResults.Ok(new ReplayResult(queue, PoisonQueueService.OriginalOf(queue), 1))
-                    : TypedResults.Problem(title: "Introuvable", detail: "Ce message n'est plus dans la file : il a déjà été rejoué ou supprimé.", statusCode: StatusCodes.Status404NotFound);
+                if (!await poison.ReplayAsync(queue, messageId, cancellationToken))
+                {
+                    return TypedResults.Problem(title: "Introuvable", detail: "Ce message n'est plus dans la file : il a déjà été rejoué ou supprimé.", statusCode: StatusCodes.Status404NotFound);
+                }
+                await audit.RecordAsync(AuditEntityTypes.PoisonQueue, queue, Actor.Staff, "replayed", null, new { MessageId = messageId, Replayed = 1 }, cancellationToken);
+                return TypedResults.Ok(new ReplayResult(queue, PoisonQueueService.OriginalOf(queue), 1));
             }
-            return TypedResults.Ok(new ReplayResult(queue, PoisonQueueService.OriginalOf(queue), await poison.ReplayAllAsync(queue, cancellationToken)));
+            var replayed = await poison.ReplayAllAsync(queue, cancellationToken);
+            if (replayed > 0)
+            {
+                await audit.RecordAsync(AuditEntityTypes.PoisonQueue, queue, Actor.Staff, "replayed", null, new { MessageId = "*", Replayed = replayed }, cancellationToken);
+            }
+            return TypedResults.Ok(new ReplayResult(queue, PoisonQueueService.OriginalOf(queue), replayed));
         }
         catch (RequestFailedException ex) when (ex.Status is StatusCodes.Status404NotFound or StatusCodes.Status400BadRequest)
         {

@@ -43,4 +43,36 @@ public sealed class DashboardInBrowserTests(PagesApp pages)
         Assert.False(await page.Locator("button[data-print]").IsVisibleAsync());
         await page.Context.CloseAsync();
     }
+
+    [Theory]
+    [InlineData(390)]
+    [InlineData(1280)]
+    public async Task TheKeyFiguresPageGivesTheYearsFiguresPerRegionInFrenchAndPrintsAsTables(int width)
+    {
+        var page = await pages.NewPageAsync(width);
+
+        await page.GotoAsync(pages.Url("api/indicators/dashboard?year=2025"));
+        await page.GetByRole(AriaRole.Link, new() { Name = "Chiffres clés à imprimer" }).ClickAsync();
+        await page.Locator("h1", new() { HasText = "Chiffres clés 2025" }).WaitForAsync();
+
+        var figures = page.Locator(".key-figures");
+        Assert.Equal("40", (await figures.Locator("div", new() { HasText = "Patients suivis" }).Locator("dd").TextContentAsync())?.Trim());
+        Assert.Equal("50,0\u00A0%", (await figures.Locator("div", new() { HasText = "Part des femmes" }).Locator("dd").TextContentAsync())?.Trim());
+        var regions = page.Locator("table.key-table");
+        var grandEst = regions.Locator("tbody tr", new() { HasText = "Grand Est" });
+        Assert.Equal("40", (await grandEst.Locator("td[data-label='Patients suivis']").TextContentAsync())?.Trim());
+        Assert.Equal("50,0\u00A0%", (await grandEst.Locator("td[data-label='Part des femmes']").TextContentAsync())?.Trim());
+        Assert.EndsWith("\u00A0ans", (await grandEst.Locator("td[data-label='Âge moyen']").TextContentAsync())!.Trim(), StringComparison.Ordinal);
+        Assert.Equal("France entière", (await regions.Locator("tbody tr.total th").TextContentAsync())?.Trim());
+        var acts = page.Locator("section.key-block", new() { Has = page.Locator("h2", new() { HasText = "Actes par profession" }) }).Locator("tbody tr", new() { HasText = "Médecin généraliste" });
+        Assert.Equal("1\u202F460", (await acts.Locator("td").TextContentAsync())?.Trim());
+        Assert.Equal(0, await page.Locator("svg.bars").CountAsync());
+
+        await page.EmulateMediaAsync(new() { Media = Media.Print });
+        Assert.Equal("table", await regions.EvaluateAsync<string>("t => getComputedStyle(t).display"));
+        Assert.True(await regions.Locator("thead").IsVisibleAsync());
+        Assert.False(await page.Locator("button[data-print]").IsVisibleAsync());
+        Assert.False(await page.Locator("form.year-pick").IsVisibleAsync());
+        await page.Context.CloseAsync();
+    }
 }

@@ -18,6 +18,7 @@ public sealed class EveryPageInBrowserTests(PagesApp pages)
             "staff-forfaits", "network-forfaits", "forfait-digest", "forfait-digest-list",
             "newsletter-subscribe", "newsletter-subscribe-errors", "newsletter-archive", "staff-newsletter", "staff-subscribers",
             "dashboard", "staff-submissions", "staff-queues",
+            "key-figures",
         })
         {
             data.Add(name, 390);
@@ -190,6 +191,10 @@ public sealed class EveryPageInBrowserTests(PagesApp pages)
             case "staff-queues":
                 await page.GotoAsync(pages.Url("api/manage/queues"));
                 await page.Locator("#queues td", new() { HasText = "does not exist" }).First.WaitForAsync();
+                break;
+            case "key-figures":
+                await page.GotoAsync(pages.Url("api/indicators/chiffres-cles?year=2025"));
+                Assert.Equal("Chiffres clés 2025", await page.Locator("h1").TextContentAsync());
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(name), name, "no such page");

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Microstructures.EndToEnd.Pages;
@@ -146,5 +147,29 @@ public sealed class StaffFlowsInBrowserTests(PagesApp pages)
         await Assertions.Expect(page.Locator("#key-network option").First).ToBeAttachedAsync();
         await Assertions.Expect(page.Locator("#staff-message")).ToBeHiddenAsync();
         Assert.DoesNotContain("Clé d'accès refusée", await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
+    }
+
+    // A message of its own in rebuild-indicators-poison (a job that does not exist: the function completes
+    // it when replayed), so that the shared poisoned message of the other page tests stays where it is.
+    [Fact]
+    public async Task ReplayingAPoisonMessageFromTheQueuesPageSendsItBackAndRecordsItInTheAuditTrail()
+    {
+        var text = new Microstructures.Core.Indicators.RebuildIndicatorsMessage("0000000000000000000-" + Guid.NewGuid().ToString("N")[..8]).ToText();
+        var poison = await pages.App.Services.GetRequiredService<Microstructures.Core.Storage.StorageInitializer>().QueueAsync("rebuild-indicators-poison");
+        var sent = await poison.SendMessageAsync(text);
+        var page = await pages.NewPageAsync(390, staffKey: true);
+        await page.GotoAsync(pages.Url("api/manage/queues"));
+        var row = page.Locator("#queues tr", new() { HasText = text });
+        await row.WaitForAsync();
+
+        await row.GetByRole(AriaRole.Button, new() { Name = "Rejouer le message " + sent.Value.MessageId }).ClickAsync();
+
+        await Assertions.Expect(page.Locator("#staff-message")).ToContainTextAsync("1 message rejoué dans rebuild-indicators.");
+        await Assertions.Expect(row).ToHaveCountAsync(0);
+        using var trail = JsonDocument.Parse(await pages.Staff.GetStringAsync("/api/manage/audit/poisonqueue/rebuild-indicators-poison"));
+        var entry = trail.RootElement.EnumerateArray().Single(e => e.GetProperty("changes").GetRawText().Contains(sent.Value.MessageId, StringComparison.Ordinal));
+        Assert.Equal("replayed", entry.GetProperty("action").GetString());
+        Assert.Equal("staff", entry.GetProperty("actorKind").GetString());
+        await page.Context.CloseAsync();
     }
 }

@@ -17,7 +17,7 @@ public sealed partial class SecurityHeadersTests(FunctionsHost app) : IClassFixt
     // The functions answering a GET with a page; the walk finds exactly these.
     private static readonly string[] Pages =
     [
-        "AttendanceCertificate", "CheckinPage", "Home", "IndicatorsDashboard", "ManageEventsPage", "ManageForfaitsPage",
+        "AttendanceCertificate", "CheckinPage", "Home", "IndicatorsDashboard", "IndicatorsKeyFigures", "ManageEventsPage", "ManageForfaitsPage",
         "ManageHome", "ManageKeysPage", "ManageNewsletterPage", "ManageQueuesPage", "ManageRegistrationPage",
         "ManageSubmissionsPage", "ManageSubscribersPage", "NetworkForfaitsPage", "NewsletterArchive",
         "NewsletterSubscribePage", "RegisterPage", "RegistrationPoster",

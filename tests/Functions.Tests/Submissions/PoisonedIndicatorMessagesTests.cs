@@ -57,6 +57,12 @@ public sealed class PoisonedIndicatorMessagesTests(ImmediateRetryHost app) : ICl
 
         Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
         Assert.Equal(1, (await OrgTreeApi.ReadAsync(replay))!["replayed"]!.GetValue<int>());
+        // The replay is in the audit trail of the poison queue: who, when, which message.
+        var trail = (await OrgTreeApi.GetJsonAsync(staff, $"/api/manage/audit/poisonqueue/{Poison}"))!.AsArray();
+        var entry = Assert.Single(trail)!;
+        Assert.Equal("replayed", entry["action"]!.GetValue<string>());
+        Assert.Equal("staff", entry["actorKind"]!.GetValue<string>());
+        Assert.Contains(poisoned["messageId"]!.GetValue<string>(), entry["changes"]!.ToJsonString(), StringComparison.Ordinal);
         // Run again from compute-indicators: it fails again and comes back with a newer failure.
         var deadline = DateTime.UtcNow.AddSeconds(90);
         JsonNode? again = null;

@@ -195,8 +195,15 @@ public sealed class SubmissionsHttpTests(FunctionsHost app) : IClassFixture<Func
         Assert.Contains($"{Vocabularies.Version};{n.NetworkId};2025;{n.First};PAT-S1;1980;female;", dataset, StringComparison.Ordinal);
         var trail = await staff.GetStringAsync("/api/manage/audit/evaluatorexport/patient-fiches-2025");
         Assert.Contains("exported", trail, StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.OK, rebuilt.StatusCode);
-        Assert.True((await OrgTreeApi.ReadAsync(rebuilt))!["receipts"]!.GetValue<int>() >= 1);
+        Assert.Equal(HttpStatusCode.Accepted, rebuilt.StatusCode);
+        var statusUrl = (await OrgTreeApi.ReadAsync(rebuilt))!["statusUrl"]!.GetValue<string>();
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        JsonNode? job;
+        while ((job = await OrgTreeApi.GetJsonAsync(staff, statusUrl))!["state"]!.GetValue<string>() != "succeeded" && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+        Assert.True(job!["receipts"]!.GetValue<int>() >= 1);
         Assert.Equal(OrgTreeApi.Canonical(before), OrgTreeApi.Canonical(await OrgTreeApi.GetJsonAsync(staff, path)));
     }
 }

@@ -85,14 +85,48 @@ $("export-form").addEventListener("submit", async event => {
   showMessage("Export téléchargé et inscrit au journal.", "ok");
 });
 
+// The rebuild runs as a queued job: the page shows its state and asks again every 2 s until it ends.
+const PHASE = { deleting: "effacement des lignes", replaying: "relecture des envois", recomputing: "calcul des indicateurs" };
+let polling = null;
+
+function describeRebuild(job) {
+  const since = `demandé le ${parisDateTime(job.requestedAt)}`;
+  switch (job.state) {
+    case "queued": return `Recalcul en attente (${since})` + (job.lastError ? `\u00a0; nouvel essai après l'erreur\u00a0: ${job.lastError}` : "") + ".";
+    case "running": return `Recalcul en cours (${since})\u00a0: ${PHASE[job.phase] ?? job.phase}, ${plural(job.receipts, "envoi relu", "envois relus")}.`;
+    case "succeeded": return `Dernier recalcul terminé le ${parisDateTime(job.finishedAt)}\u00a0: ${plural(job.receipts, "envoi")} (${plural(job.rows, "ligne")})\u00a0; ${plural(job.factsRecomputed ?? 0, "microstructure-année modifiée", "microstructures-années modifiées")}.`;
+    default: return `Le recalcul ${since} s'est interrompu` + (job.lastError ? ` (${job.lastError})` : "") + "\u00a0: relancez-le.";
+  }
+}
+
+function showRebuild(job) {
+  const active = job.state === "queued" || job.state === "running";
+  $("rebuild-status").textContent = describeRebuild(job);
+  $("rebuild").disabled = active;
+  clearTimeout(polling);
+  if (active) polling = setTimeout(() => pollRebuild(job.statusUrl), 2000);
+}
+
+async function pollRebuild(url) {
+  const response = await api(url);
+  if (!response.ok) { showMessage(await problemText(response), "danger"); $("rebuild").disabled = false; return; }
+  showRebuild(await response.json());
+}
+
 $("rebuild").addEventListener("click", async () => {
   if (!confirm("Recalculer tous les indicateurs à partir des envois bruts\u00a0?")) return;
   $("rebuild").disabled = true;
   const response = await api("/api/manage/indicators/rebuild", { method: "POST" });
-  $("rebuild").disabled = false;
-  if (!response.ok) { showMessage(await problemText(response), "danger"); return; }
-  const report = await response.json();
-  showMessage(`Indicateurs recalculés à partir de ${plural(report.receipts, "envoi")} (${plural(report.rows, "ligne")})\u00a0; ${plural(report.factsRecomputed, "microstructure-année modifiée", "microstructures-années modifiées")}.`, "ok");
+  if (!response.ok) { $("rebuild").disabled = false; showMessage(await problemText(response), "danger"); return; }
+  showRebuild(await response.json());
 });
 
+async function loadRebuilds() {
+  const response = await api("/api/manage/indicators/rebuilds");
+  if (!response.ok) return;
+  const [latest] = await response.json();
+  if (latest) showRebuild(latest);
+}
+
 loadNetworks();
+loadRebuilds();
