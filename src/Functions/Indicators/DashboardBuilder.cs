@@ -14,7 +14,8 @@ public sealed record ChartRow(string Label, IReadOnlyList<ChartBar> Bars, string
 
 // A horizontal bar chart drawn as SVG by the template (no script, no external library), with the same
 // figures as a table for screen readers and print. Series: one bar per row and series (years, kinds).
-public sealed record Chart(string Id, string Title, string Note, IReadOnlyList<string> Series, IReadOnlyList<ChartRow> Rows)
+// RowHeading: the header of the data table's first column.
+public sealed record Chart(string Id, string Title, string Note, IReadOnlyList<string> Series, IReadOnlyList<ChartRow> Rows, string RowHeading = "Catégorie")
 {
     public const int RowLabelHeight = 20;
     public const int BarHeight = 14;
@@ -39,10 +40,41 @@ public sealed record Chart(string Id, string Title, string Note, IReadOnlyList<s
 
 public sealed record KeyFigure(string Label, string Value);
 
-// Regions: the key figures of each region and of the nation (last row), columns RegionColumns.
+// Who the dashboard is drawn for: the public (suppressed figures of the nation by region), the staff
+// (the same, nothing suppressed) or a network with its key (its own figures by microstructure, unsuppressed).
+public enum DashboardView
+{
+    Public,
+    Staff,
+    Network,
+}
+
+public sealed record DashboardScope(DashboardView View, IndicatorLevel Level, string? Id, IndicatorAudience Audience)
+{
+    public static DashboardScope Public { get; } = new(DashboardView.Public, IndicatorLevel.Nation, null, IndicatorAudience.Public);
+
+    public static DashboardScope Staff { get; } = new(DashboardView.Staff, IndicatorLevel.Nation, null, IndicatorAudience.Staff);
+
+    public static DashboardScope Network(string networkId) => new(DashboardView.Network, IndicatorLevel.Network, networkId, IndicatorAudience.Network(networkId));
+}
+
+// Regions: the key figures of each child (region, or microstructure of a network) and of the whole
+// (last row, named ScopeName), columns RegionColumns.
 public sealed record DashboardModel(int Year, IReadOnlyList<int> Years, IReadOnlyList<KeyFigure> KeyFigures, IReadOnlyList<Chart> Charts, bool HasData, IReadOnlyList<ChartRow> Regions)
 {
     public static IReadOnlyList<string> RegionColumns { get; } = ["Patients suivis", "Nouvelles inclusions", "Part des femmes", "Âge moyen", "Microstructures", "Réunions de synthèse"];
+
+    public DashboardView View { get; init; } = DashboardView.Public;
+
+    public string ScopeName { get; init; } = DashboardBuilder.NationName;
+
+    // Where the year picker goes: the page that shows this dashboard.
+    public string FormAction => View switch
+    {
+        DashboardView.Staff => StaffDashboardHttp.PageHref,
+        DashboardView.Network => NetworkDashboardHttp.PageHref,
+        _ => DashboardHttp.Href,
+    };
 
     public string KeyFiguresHref => $"{KeyFiguresHttp.Href}?year={Year.ToString(CultureInfo.InvariantCulture)}";
 
@@ -53,41 +85,62 @@ public sealed record DashboardModel(int Year, IReadOnlyList<int> Years, IReadOnl
     public string JsonHref => $"/api/indicators?year={Year.ToString(CultureInfo.InvariantCulture)}";
 }
 
-// The public dashboard's figures, as the public may see them (suppressed counts stay hidden): the
-// nation's key figures and tables for the year, patients by region over three years, and completeness
-// by network (one read per region).
+// The dashboard's figures as its reader may see them (DashboardScope): for the nation (public: suppressed
+// counts stay hidden; staff: nothing hidden), the key figures and tables for the year, patients by region
+// over three years, and completeness by network (one read per region); for a network with its key, the
+// same by microstructure, its own figures unsuppressed.
 public sealed class DashboardBuilder(IndicatorService indicators)
 {
     private const int YearsShown = 3;
 
-    public async Task<Result<DashboardModel>> BuildAsync(int year, int latestYear, CancellationToken cancellationToken = default)
+    public const string NationName = "France entière";
+
+    public Task<Result<DashboardModel>> BuildAsync(int year, int latestYear, CancellationToken cancellationToken = default) =>
+        BuildAsync(DashboardScope.Public, year, latestYear, cancellationToken);
+
+    public async Task<Result<DashboardModel>> BuildAsync(DashboardScope scope, int year, int latestYear, CancellationToken cancellationToken = default)
     {
-        var nation = await indicators.GetAsync(IndicatorLevel.Nation, null, year, IndicatorAudience.Public, null, cancellationToken);
-        if (!nation.IsSuccess)
+        ArgumentNullException.ThrowIfNull(scope);
+        var read = await indicators.GetAsync(scope.Level, scope.Id, year, scope.Audience, null, cancellationToken);
+        if (!read.IsSuccess)
         {
-            return nation.Kind == ResultKind.NotFound ? Result<DashboardModel>.NotFound(nation.Detail!) : Result<DashboardModel>.Invalid(nation.Errors);
+            return read.Kind == ResultKind.NotFound ? Result<DashboardModel>.NotFound(read.Detail!) : Result<DashboardModel>.Invalid(read.Errors);
         }
-        var report = nation.Value!;
+        var report = read.Value!;
         var years = new List<IndicatorReport> { report };
         for (var y = year - 1; y > year - YearsShown && y >= SubmissionPeriod.EarliestYear; y--)
         {
-            years.Insert(0, (await indicators.GetAsync(IndicatorLevel.Nation, null, y, IndicatorAudience.Public, null, cancellationToken)).Value!);
+            years.Insert(0, (await indicators.GetAsync(scope.Level, scope.Id, y, scope.Audience, null, cancellationToken)).Value!);
         }
-        var networks = new List<IndicatorNode>();
-        foreach (var region in report.Children)
+        var byNetwork = scope.Level == IndicatorLevel.Nation;
+        var completeness = new List<IndicatorNode>();
+        if (byNetwork)
         {
-            var regional = await indicators.GetAsync(IndicatorLevel.Region, region.Id, year, IndicatorAudience.Public, null, cancellationToken);
-            networks.AddRange(regional.Value?.Children ?? []);
+            foreach (var region in report.Children)
+            {
+                var regional = await indicators.GetAsync(IndicatorLevel.Region, region.Id, year, scope.Audience, null, cancellationToken);
+                completeness.AddRange(regional.Value?.Children ?? []);
+            }
+        }
+        else
+        {
+            completeness.AddRange(report.Children);
         }
         var node = report.Node;
+        var whole = byNetwork ? NationName : node.Name;
+        var (childHeading, childrenTitle, childrenNote) = byNetwork
+            ? ("Région", "Patients suivis par région et par année", "File active de chaque région, pour les trois dernières années.")
+            : ("Microstructure", "Patients suivis par microstructure et par année", "File active de chaque microstructure du réseau, pour les trois dernières années.");
         var charts = new List<Chart>
         {
-            new("patients-regions", "Patients suivis par région et par année", "File active de chaque région, pour les trois dernières années.",
+            new("patients-regions", childrenTitle, childrenNote,
                 years.Select(r => r.Year.ToString(CultureInfo.InvariantCulture)).ToList(),
-                report.Children.Select(region => new ChartRow(region.Name, years.Select(r => Count(r.Children.FirstOrDefault(c => c.Id == region.Id), FactCodes.Patients)).ToList())).ToList()),
+                report.Children.Select(child => new ChartRow(child.Name, years.Select(r => Count(r.Children.FirstOrDefault(c => c.Id == child.Id), FactCodes.Patients)).ToList())).ToList(),
+                childHeading),
             new("women", "Part des femmes", "Patients suivis de sexe féminin, en pourcentage des patients suivis.",
                 [year.ToString(CultureInfo.InvariantCulture)],
-                report.Children.Prepend(node).Select(n => new ChartRow(n == node ? "France entière" : n.Name, [Share(n, FactCodes.Sex("female") + ".share")])).ToList()),
+                report.Children.Prepend(node).Select(n => new ChartRow(n == node ? whole : n.Name, [Share(n, FactCodes.Sex("female") + ".share")])).ToList(),
+                childHeading),
             Table(node, "reasons", "Motif principal d'inclusion", "Un patient compte une fois, pour son motif principal.", Vocabularies.Reason.Terms.Select(t => (t.Label, FactCodes.MainReason(t.Code)))),
             Table(node, "substances", "Produit principal à l'inclusion", "Un patient compte une fois, pour son produit principal.",
                 Vocabularies.Substance.Terms.Select(t => (t.Label, FactCodes.MainSubstance(t.Code))).Append(("Non renseigné", FactCodes.MainSubstance(FactCodes.Unknown)))),
@@ -95,9 +148,13 @@ public sealed class DashboardBuilder(IndicatorService indicators)
                 Vocabularies.Disorder.Terms.Select(t => (t.Label, FactCodes.Disorder(t.Code))), shortLabels: true),
             new("acts", "Actes par profession", "Somme des actes déclarés dans l'activité des microstructures.", [year.ToString(CultureInfo.InvariantCulture)],
                 Vocabularies.Profession.Terms.Select(t => new ChartRow(t.Label, [Count(node, FactCodes.Acts(t.Code))])).ToList()),
-            new("completeness", "Complétude par réseau", "Microstructures ayant envoyé leurs données, en pourcentage des microstructures ouvertes pendant l'année.",
-                ["Fiches patients", "Activité"],
-                networks.Select(n => new ChartRow(n.Name, [Share(n, "reports.fiches.completeness"), Share(n, "reports.activity.completeness")])).ToList()),
+            byNetwork
+                ? new("completeness", "Complétude par réseau", "Microstructures ayant envoyé leurs données, en pourcentage des microstructures ouvertes pendant l'année.",
+                    ["Fiches patients", "Activité"],
+                    completeness.Select(n => new ChartRow(n.Name, [Share(n, "reports.fiches.completeness"), Share(n, "reports.activity.completeness")])).ToList(), "Réseau")
+                : new("completeness", "Complétude par microstructure", "100\u00A0% : la microstructure a envoyé ses données de l'année ; 0\u00A0% : rien n'a encore été reçu.",
+                    ["Fiches patients", "Activité"],
+                    completeness.Select(n => new ChartRow(n.Name, [Share(n, "reports.fiches.completeness"), Share(n, "reports.activity.completeness")])).ToList(), "Microstructure"),
         };
         var figures = new List<KeyFigure>
         {
@@ -112,14 +169,18 @@ public sealed class DashboardBuilder(IndicatorService indicators)
             new("Psychiatres", Text(node["teams.psychiatrists"], IndicatorUnit.Professionals)),
             new("Réunions de synthèse", Text(node[FactCodes.CaseReviewMeetings], IndicatorUnit.Meetings)),
         };
-        var regions = report.Children.Append(node).Select(n => new ChartRow(n == node ? "France entière" : n.Name,
+        var regions = report.Children.Append(node).Select(n => new ChartRow(n == node ? whole : n.Name,
         [
             Figure(n, FactCodes.Patients, IndicatorUnit.Patients), Figure(n, FactCodes.NewInclusions, IndicatorUnit.Patients),
             Figure(n, FactCodes.Sex("female") + ".share", IndicatorUnit.Percent), Figure(n, "age.mean", IndicatorUnit.Years),
             Figure(n, "teams.microstructures", IndicatorUnit.Microstructures), Figure(n, FactCodes.CaseReviewMeetings, IndicatorUnit.Meetings),
         ])).ToList();
         var allYears = Enumerable.Range(SubmissionPeriod.EarliestYear, latestYear - SubmissionPeriod.EarliestYear + 1).Reverse().ToList();
-        return Result<DashboardModel>.Success(new DashboardModel(year, allYears, figures, charts, node[FactCodes.Patients].Value is > 0 || node[FactCodes.Patients].Suppressed, regions));
+        return Result<DashboardModel>.Success(new DashboardModel(year, allYears, figures, charts, node[FactCodes.Patients].Value is > 0 || node[FactCodes.Patients].Suppressed, regions)
+        {
+            View = scope.View,
+            ScopeName = whole,
+        });
     }
 
     // shortLabels: the chart names a row by the label's first word (the ICD-10 group), the table in full.

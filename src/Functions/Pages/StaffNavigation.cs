@@ -15,5 +15,6 @@ public static class StaffNavigation
         new("/api/manage/newsletter/list", "Abonnés"),
         new("/api/manage/submissions", "Données d'activité"),
         new("/api/manage/queues", "Messages en échec"),
+        new("/api/manage/dashboard", "Indicateurs"),
     ];
 }
