@@ -18,7 +18,7 @@ public sealed class EveryPageInBrowserTests(PagesApp pages)
             "staff-forfaits", "network-forfaits", "forfait-digest", "forfait-digest-list",
             "newsletter-subscribe", "newsletter-subscribe-errors", "newsletter-archive", "staff-newsletter", "staff-subscribers",
             "dashboard", "staff-submissions", "staff-queues",
-            "key-figures",
+            "key-figures", "staff-dashboard", "network-dashboard",
         })
         {
             data.Add(name, 390);
@@ -179,6 +179,16 @@ public sealed class EveryPageInBrowserTests(PagesApp pages)
             case "dashboard":
                 await page.GotoAsync(pages.Url("api/indicators/dashboard?year=2025"));
                 Assert.Equal("Indicateurs d'activité 2025", await page.Locator("h1").TextContentAsync());
+                break;
+            case "staff-dashboard":
+                await page.GotoAsync(pages.Url("api/manage/dashboard?year=2025"));
+                await page.Locator("#dashboard svg.bars").First.WaitForAsync();
+                Assert.Equal("Indicateurs d'activité", await page.Locator("h1").TextContentAsync());
+                break;
+            case "network-dashboard":
+                await page.GotoAsync(pages.Url("api/indicators/reseau?year=2025"));
+                await page.Locator("#dashboard svg.bars").First.WaitForAsync();
+                Assert.Equal("Indicateurs de votre réseau", await page.Locator("h1").TextContentAsync());
                 break;
             case "staff-submissions":
                 await page.GotoAsync(pages.Url("api/manage/submissions"));

@@ -14,7 +14,7 @@ public sealed class FunctionCatalogTests
     {
         var catalog = FunctionCatalog.Load(typeof(FunctionCatalog).Assembly);
 
-        Assert.Equal(124, catalog.Functions.Count);
+        Assert.Equal(128, catalog.Functions.Count);
         Assert.Empty(FunctionCatalog.Problems(catalog.Functions));
     }
 

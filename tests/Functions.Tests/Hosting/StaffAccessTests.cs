@@ -48,6 +48,6 @@ public sealed class StaffAccessTests(FunctionsHost app) : IClassFixture<Function
                 Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
             }
         }
-        Assert.Equal(["/api/manage", "/api/manage/events", "/api/manage/forfaits", "/api/manage/keys", "/api/manage/newsletter", "/api/manage/newsletter/list", "/api/manage/queues", "/api/manage/submissions"], pages.Order(StringComparer.Ordinal));
+        Assert.Equal(["/api/manage", "/api/manage/dashboard", "/api/manage/events", "/api/manage/forfaits", "/api/manage/keys", "/api/manage/newsletter", "/api/manage/newsletter/list", "/api/manage/queues", "/api/manage/submissions"], pages.Order(StringComparer.Ordinal));
     }
 }
