@@ -204,7 +204,7 @@ public sealed class FunctionMetadataTests
         Assert.True(manage.Count > 20);
         Assert.All(manage, f => Assert.True(InCatalog(f).Access is FunctionAccess.Staff or FunctionAccess.StaffPage, $"{f.Name} ({f.Route}) is {InCatalog(f).Access}"));
         var shells = manage.Where(f => InCatalog(f).Access == FunctionAccess.StaffPage).ToList();
-        Assert.Equal(["api/manage", "api/manage/events", "api/manage/forfaits", "api/manage/keys", "api/manage/newsletter", "api/manage/newsletter/list", "api/manage/queues", "api/manage/submissions"], shells.Select(f => f.Route!).Order(StringComparer.Ordinal));
+        Assert.Equal(["api/manage", "api/manage/dashboard", "api/manage/events", "api/manage/forfaits", "api/manage/keys", "api/manage/newsletter", "api/manage/newsletter/list", "api/manage/queues", "api/manage/submissions"], shells.Select(f => f.Route!).Order(StringComparer.Ordinal));
         Assert.All(shells, f => Assert.Equal(["GET"], f.Methods));
         // Staff functions live under api/manage only: nothing elsewhere depends on the staff key.
         Assert.All(Declared.Where(f => f.IsHttp && !FunctionCatalog.IsUnder(f.Route, "api/manage")),
@@ -216,8 +216,8 @@ public sealed class FunctionMetadataTests
     {
         var network = Declared.Where(f => FunctionCatalog.IsUnder(f.Route, "api/network")).ToList();
 
-        // The org tree's 3, the forfaits' 9, the submissions' and indicators' 5.
-        Assert.Equal(17, network.Count);
+        // The org tree's 3, the forfaits' 9, the submissions' and indicators' 5, the dashboard's body.
+        Assert.Equal(18, network.Count);
         Assert.All(network, f => Assert.Equal(FunctionAccess.Network, InCatalog(f).Access));
         Assert.All(Declared.Where(f => f.IsHttp && !FunctionCatalog.IsUnder(f.Route, "api/network")), f => Assert.NotEqual(FunctionAccess.Network, InCatalog(f).Access));
     }
