@@ -17,14 +17,14 @@ namespace Microstructures.Bench;
 
 internal sealed record NewsletterResult(
     int Subscribers, TimeSpan Seeding, TimeSpan Pipeline, TimeSpan TimerRun, int ApiCalls, int Stored, int Sent, int Failed,
-    TimeSpan Floor, int FloorCalls, int FloorRefused, int ServerErrors)
+    TimeSpan Floor, int FloorCalls, int FloorRefused, int ServerErrors, string PipelineCpu, string FloorCpu)
 {
     public double Ratio => Pipeline.TotalSeconds / Floor.TotalSeconds;
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"newsletter: {Subscribers:N0} active subscribers (seeded in {Seeding.TotalSeconds:F1} s, not measured), MonthlyNewsletterTimer -> newsletter-batches -> sink until the campaign is Sent: " +
         $"{Pipeline.TotalSeconds:F1} s (the timer's run {TimerRun.TotalSeconds:F1} s of it), {ApiCalls} SendGrid API calls (goal <= 25), {Stored:N0} e-mails in the sink, {Sent:N0} sent / {Failed} failed; " +
-        $"floor (the same {FloorCalls} calls of the same messages posted to the sink directly, 16 at a time) {Floor.TotalSeconds:F1} s, {FloorRefused} refused; {Ratio:F2}x; {ServerErrors} 5xx");
+        $"floor (the same {FloorCalls} calls of the same messages posted to the sink directly, 16 at a time) {Floor.TotalSeconds:F1} s, {FloorRefused} refused; {Ratio:F2}x; {ServerErrors} 5xx; CPU used by the pipeline: {PipelineCpu}; by the floor: {FloorCpu}");
 }
 
 // Issue 12's measure: N active subscribers (written straight into storage through the Core's
@@ -68,7 +68,10 @@ internal static class NewsletterMeasure
             var sink = new BlobServiceClient(storage).GetBlobContainerClient("outbox");
             var before = await NamesAsync(sink);
 
+            var worker = (int)(await staff.GetFromJsonAsync<JsonObject>("/admin/host/status"))!["processId"]!;
+            (string, int)[] processes = [("azurite", CpuMeter.AzuritePid()), ("devhost", devHost.Id), ("worker", worker), ("bench", Environment.ProcessId)];
             var serverErrors = 0;
+            var cpu = CpuMeter.Start(processes);
             var clock = Stopwatch.StartNew();
             using (var run = await staff.PostAsJsonAsync("/admin/functions/MonthlyNewsletterTimer?wait=true", new { input = "" }))
             {
@@ -99,6 +102,7 @@ internal static class NewsletterMeasure
                 await Task.Delay(250);
             }
             var pipeline = clock.Elapsed;
+            var pipelineCpu = cpu.Used();
             if (progress?["status"]?.GetValue<string>() != "Sent")
             {
                 throw new TimeoutException("the campaign was not sent within 30 minutes: " + progress);
@@ -107,9 +111,9 @@ internal static class NewsletterMeasure
             // "<yyyyMMddHHmmssfff>-<X-Message-Id>.<nnnn>.json": one X-Message-Id per accepted call.
             var calls = stored.Select(n => n[(n.IndexOf('-', StringComparison.Ordinal) + 1)..].Split('.')[0]).Distinct(StringComparer.Ordinal).Count();
 
-            var (floor, floorCalls, refused) = await FloorAsync(services, month, people, calls);
+            var (floor, floorCalls, refused, floorCpu) = await FloorAsync(services, month, people, calls, processes);
             return new NewsletterResult(subscribers, seeding.Elapsed, pipeline, timerRun, calls, stored.Count,
-                progress["sent"]!.GetValue<int>(), progress["failed"]!.GetValue<int>(), floor, floorCalls, refused, serverErrors);
+                progress["sent"]!.GetValue<int>(), progress["failed"]!.GetValue<int>(), floor, floorCalls, refused, serverErrors, pipelineCpu, floorCpu);
         }
         finally
         {
@@ -171,7 +175,8 @@ internal static class NewsletterMeasure
     // The campaign's own messages (its frozen snapshot, each recipient's unsubscribe link and headers as
     // NewsletterBatchSender composes them), cut into as many calls as the pipeline made, built before
     // the clock starts, then posted through the Core's SendGrid client to the DevHost's sink.
-    private static async Task<(TimeSpan Elapsed, int Calls, int Refused)> FloorAsync(ServiceProvider services, NewsletterMonth month, List<(string Id, string Email)> people, int calls)
+    private static async Task<(TimeSpan Elapsed, int Calls, int Refused, string Cpu)> FloorAsync(
+        ServiceProvider services, NewsletterMonth month, List<(string Id, string Email)> people, int calls, (string, int)[] processes)
     {
         var snapshot = await services.GetRequiredService<CampaignStore>().ReadSnapshotAsync(month);
         var links = services.GetRequiredService<NewsletterLinks>();
@@ -198,6 +203,7 @@ internal static class NewsletterMeasure
             }).ToList(),
         }).ToList();
         var refused = 0;
+        var cpu = CpuMeter.Start(processes);
         var clock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = FloorParallelism }, async (batch, ct) =>
         {
@@ -206,7 +212,7 @@ internal static class NewsletterMeasure
                 Interlocked.Increment(ref refused);
             }
         });
-        return (clock.Elapsed, batches.Count, refused);
+        return (clock.Elapsed, batches.Count, refused, cpu.Used());
     }
 
     // The Core's storage, e-mail and newsletter services on the DevHost's storage account, the SendGrid
