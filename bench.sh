@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks in bench/ (Release builds). Each prints ratios against a floor measured in
 # the same run, and its count of 5xx answers; the last line is the summary of every ratio measured.
-# Usage: ./bench.sh [cold-start runs (5)] [e-mails (300)] [--only cold-start,queue,registration,http,submissions,ready-to-run]
+# Usage: ./bench.sh [cold-start runs (5)] [e-mails (300)] [--only cold-start,queue,registration,http,submissions,newsletter,forfait-reminders,ready-to-run]
 #   cold-start    process start -> first 200 on /api/health through the DevHost: the app's worker vs a
 #                 one-function worker (bench/BareWorker), the bare ASP.NET Core app beside
 #   queue         e-mails/s through DevHost -> SendEmail -> sink vs the same calls in one process, no host
@@ -10,6 +10,12 @@
 #   submissions   100,000 patient fiches from 50 networks in files of 1,000, until every indicator is up to date,
 #                 vs writing and reading back as many entities in 100-entity batches; worker peak memory
 #                 (BENCH_FICHES=10000 for a shorter run)
+#   newsletter    20,000 active subscribers (seeded into storage, not measured): MonthlyNewsletterTimer -> newsletter-batches
+#                 -> sink until the campaign is Sent, and its SendGrid API calls, vs posting the same calls of the same
+#                 messages to the sink directly (BENCH_SUBSCRIBERS=2000 for a shorter run)
+#   forfait-reminders  200,000 active forfaits across 10,000 microstructures (seeded, not measured): the daily
+#                 ForfaitRemindersTimer run through the DevHost and the e-mails it queued, vs a raw scan of the same
+#                 forfaits (BENCH_FORFAITS=20000 for a shorter run)
 #   ready-to-run  only when named: the worker published as scripts/package.sh does (ReadyToRun) vs the same
 #                 publish without ReadyToRun, cold start through the DevHost
 #   e.g. ./bench.sh --only registration

@@ -16,11 +16,12 @@ using Microstructures.TestSupport;
 //  publish without ReadyToRun.
 // Every measure prints its count of 5xx answers. Ratios are printed, never asserted: these machines are
 // noisy. The last line is the summary of every ratio measured.
-// Arguments: [cold-start runs (5)] [e-mails (300)] [--only cold-start,queue,registration,http,ready-to-run]
+//  and issue 11's submissions, issue 12's newsletter, issue 13's forfait reminders (see bench.sh).
+// Arguments: [cold-start runs (5)] [e-mails (300)] [--only cold-start,queue,registration,http,submissions,newsletter,forfait-reminders,ready-to-run]
 var inv = CultureInfo.InvariantCulture;
 var positional = new List<string>();
 var only = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-string[] known = ["cold-start", "queue", "registration", "http", "ready-to-run", "submissions"];
+string[] known = ["cold-start", "queue", "registration", "http", "ready-to-run", "submissions", "newsletter", "forfait-reminders"];
 for (var a = 0; a < args.Length; a++)
 {
     if (args[a] == "--only" && a + 1 < args.Length)
@@ -46,6 +47,9 @@ const int HttpClients = 8;
 var SubmittedFiches = int.TryParse(Environment.GetEnvironmentVariable("BENCH_FICHES"), NumberStyles.None, inv, out var fichesWanted) ? fichesWanted : 100_000;
 const int SubmittingNetworks = 50;
 const int SubmissionBatch = 1_000;
+var ReminderForfaits = int.TryParse(Environment.GetEnvironmentVariable("BENCH_FORFAITS"), NumberStyles.None, inv, out var forfaitsWanted) ? forfaitsWanted : 200_000;
+const int ReminderMicrostructures = 10_000;
+var NewsletterSubscribers = int.TryParse(Environment.GetEnvironmentVariable("BENCH_SUBSCRIBERS"), NumberStyles.None, inv, out var subscribersWanted) ? subscribersWanted : 20_000;
 
 var azurite = new Azurite();
 await azurite.InitializeAsync();
@@ -91,6 +95,20 @@ try
         var r = await SubmissionsMeasure.RunAsync(azurite, SubmittedFiches, SubmittingNetworks, SubmissionBatch);
         Console.WriteLine(r);
         summary.Add(string.Create(inv, $"submissions={r.Ratio:F2}x (goal <= 3x; worker peak {r.WorkerPeakBytes / 1024.0 / 1024.0:F0} MiB)"));
+    }
+
+    if (Runs("newsletter"))
+    {
+        var r = await NewsletterMeasure.RunAsync(azurite, NewsletterSubscribers);
+        Console.WriteLine(r);
+        summary.Add(string.Create(inv, $"newsletter={r.Ratio:F2}x (goal <= 2x), {r.ApiCalls} SendGrid calls (goal <= 25)"));
+    }
+
+    if (Runs("forfait-reminders"))
+    {
+        var r = await ForfaitRemindersMeasure.RunAsync(azurite, ReminderForfaits, ReminderMicrostructures);
+        Console.WriteLine(r);
+        summary.Add(string.Create(inv, $"forfait_reminders={r.Ratio:F2}x (goal <= 2x), {r.EmailsQueued} e-mails queued"));
     }
 
     // Not in the default run (it publishes the app twice): --only ready-to-run.

@@ -55,6 +55,23 @@ public sealed class EventChangeNotices(RegistrationStore store, RegistrationEmai
         return ids.Count;
     }
 
+    // The e-mails a change still owes because the save that made it stopped before recording them all
+    // (a crash, a timeout): every event whose CalendarSequence is above its NotifiedSequence. Run by the
+    // registration e-mail sweep; SendOwedAsync skips what was recorded, so a retry or an overlap sends
+    // nobody anything twice. Returns how many e-mails were recorded.
+    public async Task<int> SweepAsync(CancellationToken cancellationToken = default)
+    {
+        var recorded = 0;
+        foreach (var evt in await store.ListEventsAsync(cancellationToken))
+        {
+            if (evt.NotifiedSequence < evt.CalendarSequence)
+            {
+                recorded += await SendOwedAsync(evt.EventId, cancellationToken);
+            }
+        }
+        return recorded;
+    }
+
     // Conditional on the ETag (the row also holds the seat counters): read again on a concurrent write.
     private async Task MarkNotifiedAsync(string eventId, int sequence, CancellationToken cancellationToken)
     {

@@ -3,8 +3,10 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Ical.Net;
+using Azure.Data.Tables;
 using Ical.Net.CalendarComponents;
 using Microstructures.Core.Email;
+using Microstructures.Core.Registrations;
 using static Microstructures.Functions.Tests.Registrations.RegistrationTestKit;
 
 namespace Microstructures.Functions.Tests.Registrations;
@@ -101,5 +103,33 @@ public sealed class EventChangeTests(FunctionsHost app) : IClassFixture<Function
         Assert.Equal(HttpStatusCode.Conflict, (await RegisterAsync(client, eventId, Person(Mail("trop-tard")))).Status);
         Assert.Equal(HttpStatusCode.Conflict, (await staff.PutAsJsonAsync($"/api/manage/events/{eventId}", Event(capacity: 5))).StatusCode);
         Assert.Equal("closed", (await client.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}")).GetProperty("registrationState").GetString());
+    }
+
+    // The save records the change (a higher CalendarSequence) before the e-mails it owes; if it stops in
+    // between, the registration e-mail sweep tells who is still owed, once.
+    [Fact]
+    public async Task AChangeWhoseSaveStoppedBeforeItsEmailsIsToldByTheSweepOnce()
+    {
+        var definition = Event(capacity: 5);
+        var eventId = await PutEventAsync(app, definition);
+        using var client = app.CreateClient();
+        using var staff = app.CreateStaffClient();
+        var seated = Mail("coupee");
+        await RegisterAsync(client, eventId, Person(seated, "Gaëlle"));
+        definition["venue"] = "Salle Exemple C";
+        await PutAsync(staff, eventId, definition);
+        Assert.Single(await EmailsToAsync(app, seated), e => e.Message.Category == "registration-event-changed");
+        // A second change whose save stopped right after writing the event row: nobody told yet.
+        var store = app.Services.Get<RegistrationStore>();
+        var evt = (await store.GetEventAsync(eventId))!;
+        evt.CalendarSequence++;
+        await (await store.TableAsync()).UpdateEntityAsync(evt, evt.ETag, TableUpdateMode.Replace);
+
+        var sweep = await app.RunFunctionAsync("SweepRegistrationEmails");
+        await app.RunFunctionAsync("SweepRegistrationEmails"); // owes nothing more
+
+        Assert.True(sweep.GetProperty("succeeded").GetBoolean(), sweep.ToString());
+        Assert.Equal(2, (await EmailsToAsync(app, seated)).Count(e => e.Message.Category == "registration-event-changed"));
+        Assert.Equal(evt.CalendarSequence, (await store.GetEventAsync(eventId))!.NotifiedSequence);
     }
 }
