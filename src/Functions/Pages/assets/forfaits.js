@@ -3,47 +3,20 @@
 // money at stake, renew / snooze / close (network), a new inclusion (network), the reminder preview
 // (staff), CSV import and export. Markup is built with h(): text stays text.
 import { api as staffApi, h, plural, number, problemText, showMessage as staffMessage } from "/api/assets/staff.js";
+import { networkApi as keyedApi, forgetNetworkKey } from "/api/assets/network-key.js";
 
 const $ = id => document.getElementById(id);
 const root = $("forfaits");
 const network = root.dataset.mode === "network";
-const NETWORK_KEY = "cnrms.networkKey";
 
 // --- keys and calls -------------------------------------------------------------------------------
-function networkKey() {
-  const existing = sessionStorage.getItem(NETWORK_KEY);
-  if (existing) return Promise.resolve(existing);
-  const form = $("network-key-form");
-  form.hidden = false;
-  $("network-key").focus();
-  return new Promise(resolve => {
-    form.addEventListener("submit", event => {
-      event.preventDefault();
-      const value = $("network-key").value.trim();
-      if (!value) return;
-      sessionStorage.setItem(NETWORK_KEY, value);
-      form.hidden = true;
-      resolve(value);
-    }, { once: true });
-  });
-}
-
-async function networkApi(path, options = {}) {
-  const headers = new Headers(options.headers || {});
-  headers.set("Authorization", "Bearer " + await networkKey());
-  let init = { ...options, headers };
-  if (options.json !== undefined) {
-    headers.set("Content-Type", "application/json");
-    init = { ...init, body: JSON.stringify(options.json) };
-  }
-  delete init.json;
-  const response = await fetch(path, init);
-  if (response.status === 401) {
-    sessionStorage.removeItem(NETWORK_KEY);
-    say("Clé réseau refusée\u00a0: saisissez-la de nouveau.", "danger");
-    return networkApi(path, options);
-  }
-  return response;
+// The network key as every coordinators' page keeps it (network-key.js); options.json: a JSON body.
+function networkApi(path, options = {}) {
+  if (options.json === undefined) return keyedApi(path, say, options);
+  const { json, ...rest } = options;
+  const headers = new Headers(rest.headers || {});
+  headers.set("Content-Type", "application/json");
+  return keyedApi(path, say, { ...rest, headers, body: JSON.stringify(json) });
 }
 
 const call = network ? networkApi : staffApi;
@@ -269,7 +242,7 @@ $("export").addEventListener("click", async () => {
 
 // --- start ----------------------------------------------------------------------------------------
 if (network) {
-  $("forget-network-key").addEventListener("click", () => { sessionStorage.removeItem(NETWORK_KEY); location.reload(); });
+  $("forget-network-key").addEventListener("click", () => { forgetNetworkKey(); location.reload(); });
 }
 const list = await loadNames();
 if (network) {

@@ -1,5 +1,5 @@
 // Network coordinators' pages: the network key is typed once (form #network-key-form), kept in
-// sessionStorage (gone when the tab closes) and sent by fetch as a bearer header, as on the forfaits page.
+// sessionStorage (gone when the tab closes) and sent by fetch as a bearer header (forfaits, dashboard).
 const NETWORK_KEY = "cnrms.networkKey";
 const $ = id => document.getElementById(id);
 
