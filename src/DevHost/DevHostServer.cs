@@ -74,6 +74,7 @@ public sealed class DevHostServer : IAsyncDisposable
             throw new DevHostConfigurationException(scriptRoot, "(folder)", "script root not found");
         }
         var settings = LocalSettings.Load(options);
+        var sinkEvents = SinkEvents.Create(settings);
         var host = HostConfig.Load(scriptRoot, options.MaxPollingInterval, settings);
         var workerConfig = WorkerConfig.Load(scriptRoot);
         var executable = WorkerLaunch.Validate(workerConfig, settings);
@@ -116,7 +117,7 @@ public sealed class DevHostServer : IAsyncDisposable
             var handler = new FunctionHttpHandler(invocations, invoker, host.FunctionTimeout, FunctionHttpHandler.BodySizeLimit(settings),
                 string.Equals(settings.Get("AzureWebJobsDisableHomepage"), "true", StringComparison.OrdinalIgnoreCase),
                 functionsReady.Task, loggerFactory.CreateLogger("Microstructures.DevHost.Http"));
-            app = BuildApp(options, state, blobs, handler, loggerFactory);
+            app = BuildApp(options, state, blobs, handler, sinkEvents, loggerFactory);
             // Listening first: the worker's environment names the DevHost's address (WEBSITE_HOSTNAME).
             await app.StartAsync(cancellationToken);
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -200,7 +201,7 @@ public sealed class DevHostServer : IAsyncDisposable
         }
     }
 
-    private static WebApplication BuildApp(DevHostOptions options, DevHostState state, BlobServiceClient blobs, FunctionHttpHandler handler, ILoggerFactory loggerFactory)
+    private static WebApplication BuildApp(DevHostOptions options, DevHostState state, BlobServiceClient blobs, FunctionHttpHandler handler, SinkEvents sinkEvents, ILoggerFactory loggerFactory)
     {
         var builder = LoopbackAppBuilder.Create(loggerFactory);
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -215,8 +216,10 @@ public sealed class DevHostServer : IAsyncDisposable
         builder.Services.AddSingleton(options.TimeProvider);
         builder.Services.AddSingleton(new OutboxStore(blobs));
         builder.Services.AddSingleton<SinkFaults>();
+        builder.Services.AddSingleton(sinkEvents);
 
         var app = builder.Build();
+        app.Lifetime.ApplicationStopped.Register(sinkEvents.Dispose);
         // The DevHost's own routes win over functions, as the host's admin routes do.
         app.MapAdmin();
         app.MapSink();

@@ -45,6 +45,9 @@ internal sealed class LocalSettings
         }
     }
 
+    // A value the DevHost itself sets, winning like a --set override (the sink's webhook public key).
+    public void Override(string name, string value) => _overrides[name] = value;
+
     public string? Get(string name) =>
         _overrides.TryGetValue(name, out var o) ? o
         : _environment.TryGetValue(name, out var e) ? e

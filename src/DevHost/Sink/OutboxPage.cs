@@ -6,10 +6,24 @@ namespace Microstructures.DevHost.Sink;
 
 internal static partial class OutboxPage
 {
-    public static async Task<IResult> RenderAsync(string? id, OutboxStore store, CancellationToken cancellationToken)
+    private static readonly (string Event, string Label)[] ProviderEvents =
+    [
+        ("bounce", "Simuler un rebond"),
+        ("spamreport", "Simuler un signalement comme indésirable"),
+        ("unsubscribe", "Simuler une désinscription"),
+        ("delivered", "Simuler une remise"),
+    ];
+
+    public static async Task<IResult> RenderAsync(string? id, string? posted, int? status, OutboxStore store, CancellationToken cancellationToken)
     {
         var messages = await store.ListAsync(null, null, cancellationToken);
         var body = new StringBuilder();
+        if (posted is not null && status is not null)
+        {
+            body.Append("<p role=\"status\">Événement « ").Append(Html.Encode(posted)).Append(" » signé et posté à /api/email/events : l’application a répondu ")
+                .Append(status.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .Append(status is >= 200 and < 300 ? " (accepté)." : " (refusé : voir le journal du DevHost).").Append("</p>");
+        }
         if (messages.Count == 0)
         {
             body.Append("<p>Aucun courriel reçu pour l’instant.</p>");
@@ -48,6 +62,14 @@ internal static partial class OutboxPage
                 body.Append("<dt>").Append(Html.Encode(name)).Append("</dt><dd>").Append(Html.Encode(value)).Append("</dd>");
             }
             body.Append("</dl>");
+            // Plain form posts (the pages' CSP allows no inline script): the endpoint sends the browser back here.
+            body.Append("<form method=\"post\" action=\"/_devhost/sink/events\"><fieldset><legend>Événement du fournisseur (Event Webhook signé)</legend>")
+                .Append("<input type=\"hidden\" name=\"messageId\" value=\"").Append(Html.Encode(selected.Id)).Append("\">");
+            foreach (var (name, label) in ProviderEvents)
+            {
+                body.Append("<button type=\"submit\" name=\"event\" value=\"").Append(name).Append("\">").Append(Html.Encode(label)).Append("</button> ");
+            }
+            body.Append("</fieldset></form>");
             if (selected.Attachments.Count > 0)
             {
                 body.Append("<h3>Pièces jointes</h3><ul>");

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace Microstructures.DevHost.Sink;
 
@@ -36,6 +38,8 @@ internal static class SinkEndpoints
             sinkFaults.Clear();
             return TypedResults.NoContent();
         });
+
+        app.MapPost("/_devhost/sink/events", PostEventAsync);
 
         app.MapGet("/_devhost/outbox", async (string? to, string? since, OutboxStore store, CancellationToken cancellationToken) =>
         {
@@ -122,6 +126,69 @@ internal static class SinkEndpoints
         request.HttpContext.Response.Headers["X-Message-Id"] = sgMessageId;
         return Results.StatusCode(StatusCodes.Status202Accepted);
     }
+
+    // {"messageId": "<outbox id>", "event": "bounce"}: the provider's signed event for that stored message,
+    // posted to the app's /api/email/events. The outbox page's buttons post the same fields as a form and
+    // are sent back to the page, which tells the app's answer.
+    private static async Task<IResult> PostEventAsync(HttpRequest request, OutboxStore store, SinkEvents sinkEvents, IServer server, TimeProvider time,
+        ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        string? messageId, kind;
+        var fromPage = request.HasFormContentType;
+        if (fromPage)
+        {
+            var form = await request.ReadFormAsync(cancellationToken);
+            (messageId, kind) = (form["messageId"].FirstOrDefault(), form["event"].FirstOrDefault());
+        }
+        else
+        {
+            JsonObject? body;
+            try
+            {
+                body = await JsonNode.ParseAsync(request.Body, cancellationToken: cancellationToken) as JsonObject;
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                body = null;
+            }
+            (messageId, kind) = (Str(body?["messageId"]), Str(body?["event"]));
+        }
+        if (string.IsNullOrEmpty(messageId) || kind is null || !SinkEvents.Kinds.Contains(kind))
+        {
+            return Results.BadRequest(new { error = "expected {\"messageId\": \"<outbox id>\", \"event\": \"" + string.Join("\" | \"", SinkEvents.Kinds) + "\"}" });
+        }
+        if (sinkEvents.Unavailable() is { } why)
+        {
+            return Results.Problem(title: "Événements du fournisseur non configurés", detail: why, statusCode: StatusCodes.Status409Conflict);
+        }
+        var message = await store.FindAsync(messageId, cancellationToken);
+        if (message is null)
+        {
+            return Results.NotFound(new { error = "no message " + messageId + " in the outbox" });
+        }
+        var address = server.Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var baseUrl = new Uri($"http://127.0.0.1:{new Uri(address).Port}/");
+        var (status, answer, events) = await sinkEvents.PostAsync(baseUrl, message, kind, time.GetUtcNow(), cancellationToken);
+        loggers.CreateLogger("Microstructures.DevHost.Sink").LogInformation("Sink: posted a signed {Event} event for e-mail {MessageId}, the app answered {Status}", kind, message.Id, status);
+        if (fromPage)
+        {
+            // 303: the browser comes back to the page with a GET, which tells the app's answer.
+            request.HttpContext.Response.Headers.Location = $"/_devhost/outbox/page?id={Uri.EscapeDataString(message.Id)}&posted={Uri.EscapeDataString(kind)}&status={status}";
+            return Results.StatusCode(StatusCodes.Status303SeeOther);
+        }
+        JsonNode? appAnswer;
+        try
+        {
+            appAnswer = string.IsNullOrEmpty(answer) ? null : JsonNode.Parse(answer);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            appAnswer = answer;
+        }
+        return Results.Json(new { appStatus = status, appAnswer, events }, statusCode: status is >= 200 and < 300 ? StatusCodes.Status200OK : StatusCodes.Status502BadGateway);
+    }
+
+    private static string? Str(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
     private static IResult Errors(int status, IReadOnlyList<SendGridError> errors) => Results.Json(
         new { errors = errors.Select(e => new { message = e.Message, field = e.Field, help = (string?)null }) },

@@ -258,4 +258,18 @@ public sealed class EmailSinkTests(EmailSinkFixture fixture) : IClassFixture<Ema
         mail["attachments"] = new JsonArray(attachment);
         return mail;
     }
+
+    [Fact]
+    public async Task ProviderEventsAreRefusedWhenTheAppDoesNotTrustTheDevHostsKey()
+    {
+        using var root = NewClient();
+        var alice = Unique("evenement");
+        (await root.PostAsJsonAsync("/v3/mail/send", Mail(new JsonArray(To(alice, "Alice"))))).EnsureSuccessStatusCode();
+        var id = (string)Assert.Single(await OutboxAsync(root, "?to=" + Uri.EscapeDataString(alice)))!["id"]!;
+
+        using var response = await root.PostAsJsonAsync("/_devhost/sink/events", new { messageId = id, @event = "bounce" });
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("devhost-sink", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
 }
