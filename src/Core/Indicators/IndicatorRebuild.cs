@@ -27,8 +27,8 @@ public sealed record RebuildProgress(RebuildPhase Phase, DateTimeOffset? AfterRe
 // are recomputed from the rows (and facts left without rows are deleted). Receipts keep their counts.
 // The figures come out the same as the incremental ones because both are functions of the same rows,
 // and a row's value depends only on which receipt is the latest for its key, not on processing order.
-// Run it when no submission is being processed (a message handled during the deletion would have to
-// be replayed by running it again); running it twice gives the same result.
+// Submissions processed meanwhile are safe: every receipt that exists once the deletion is over is
+// replayed (below); running it twice gives the same result.
 public sealed partial class IndicatorRebuild(
     ReceiptStore receipts, SubmissionDataStore data, FactsStore facts, IndicatorComputation computation, AuditTrail audit, ILogger<IndicatorRebuild> logger)
 {
@@ -74,6 +74,22 @@ public sealed partial class IndicatorRebuild(
         }
         if (progress.Phase == RebuildPhase.Replaying)
         {
+            // Receipts listed after the deletion is over: one received after the first listing may have
+            // been processed while the rows were deleted, its rows deleted with the others. Replayed too
+            // (writing rows is idempotent); a receipt received later writes its rows after the deletion.
+            var listed = all.Select(r => (r.PartitionKey, r.RowKey)).ToHashSet();
+            foreach (var receipt in (await receipts.ListAllAsync(cancellationToken))
+                .Where(r => r.Status != nameof(ReceiptStatus.Rejected) && !listed.Contains((r.PartitionKey, r.RowKey)))
+                .Order(Comparer<ReceiptEntity>.Create((a, b) => ReceiptStore.CompareOrder(a.ReceivedAt, a.RowKey, b.ReceivedAt, b.RowKey))))
+            {
+                var applied = await computation.ApplyRowsAsync(receipt, cancellationToken);
+                progress = progress with { Receipts = progress.Receipts + 1, Rows = progress.Rows + applied.Rows };
+                var year = SubmissionPeriod.Parse(applied.Receipt.Period).Year;
+                foreach (var microstructureId in applied.Receipt.Microstructures.Split(',', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    targets.Add((applied.Receipt.PartitionKey, microstructureId, year));
+                }
+            }
             progress = progress with { Phase = RebuildPhase.Recomputing };
             await checkpoint(progress, cancellationToken);
         }

@@ -107,4 +107,34 @@ public sealed class IndicatorRebuildJobsTests(Azurite azurite) : IClassFixture<A
         Assert.Equal(2, trail.Count(e => e.Action == "requested"));
         Assert.Equal(1, trail.Count(e => e.Action == "rebuilt"));
     }
+
+    // A submission processed while the rebuild deletes the rows (received after the rebuild listed the
+    // receipts) loses its rows with the others: the rebuild replays every receipt that exists once the
+    // deletion is over, so its figures come back.
+    [Fact]
+    public async Task ASubmissionProcessedWhileTheRowsAreDeletedIsReplayedToo()
+    {
+        using var h = await StartWithDataAsync();
+        var rebuild = h.Get<IndicatorRebuild>();
+        var arrived = false;
+
+        var report = await rebuild.RebuildAsync(Actor.Staff, RebuildProgress.Start, async (p, ct) =>
+        {
+            if (arrived || p.Phase != RebuildPhase.Replaying)
+            {
+                return;
+            }
+            arrived = true;
+            h.Time.Advance(TimeSpan.FromMinutes(1));
+            await h.SubmitOkAsync(NetworkB, Fiches, "2025-03", new Sheet(Fiches).Add(Sheet.Fiche(B1, "B1-002", 1980, "male")).CsvUtf8(), "text/csv");
+            await h.ProcessQueueAsync();
+            // Its rows were written just before the deletion reached them.
+            await h.Get<SubmissionDataStore>().DeleteAllAsync(ct);
+        });
+        var rebuilt = await FactsAsync(h);
+        await rebuild.RebuildAsync(Actor.Staff);
+
+        Assert.Equal(await FactsAsync(h), rebuilt);
+        Assert.Equal(5, report.Receipts);
+    }
 }
