@@ -30,37 +30,11 @@ public sealed class CampaignStore(StorageInitializer storage, TimeProvider time)
         return response.HasValue ? response.Value : null;
     }
 
-    public async Task<bool> TryAddAsync(ITableEntity entity, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(entity);
-        var table = await storage.TableAsync(CampaignsTable, cancellationToken);
-        try
-        {
-            var response = await table.AddEntityAsync(entity, cancellationToken);
-            entity.ETag = response.Headers.ETag ?? entity.ETag;
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            return false;
-        }
-    }
+    public async Task<bool> TryAddAsync(ITableEntity entity, CancellationToken cancellationToken = default) =>
+        await (await storage.TableAsync(CampaignsTable, cancellationToken)).TryAddAsync(entity, cancellationToken);
 
-    public async Task<bool> TryUpdateAsync(ITableEntity entity, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(entity);
-        var table = await storage.TableAsync(CampaignsTable, cancellationToken);
-        try
-        {
-            var response = await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
-            entity.ETag = response.Headers.ETag ?? entity.ETag;
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status is 412 or 404)
-        {
-            return false;
-        }
-    }
+    public async Task<bool> TryUpdateAsync(ITableEntity entity, CancellationToken cancellationToken = default) =>
+        await (await storage.TableAsync(CampaignsTable, cancellationToken)).TryReplaceAsync(entity, cancellationToken);
 
     // Campaigns not finished, whatever their month (a campaign can outlive its month).
     public async Task<IReadOnlyList<CampaignEntity>> ListOpenCampaignsAsync(CancellationToken cancellationToken = default)

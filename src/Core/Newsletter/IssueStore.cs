@@ -31,37 +31,11 @@ public sealed class IssueStore(StorageInitializer storage)
         return list;
     }
 
-    public async Task<bool> TryAddAsync(IssueEntity entity, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(entity);
-        var table = await storage.TableAsync(TableName, cancellationToken);
-        try
-        {
-            var response = await table.AddEntityAsync(entity, cancellationToken);
-            entity.ETag = response.Headers.ETag ?? entity.ETag;
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            return false;
-        }
-    }
+    public async Task<bool> TryAddAsync(IssueEntity entity, CancellationToken cancellationToken = default) =>
+        await (await storage.TableAsync(TableName, cancellationToken)).TryAddAsync(entity, cancellationToken);
 
-    public async Task<bool> TryUpdateAsync(IssueEntity entity, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(entity);
-        var table = await storage.TableAsync(TableName, cancellationToken);
-        try
-        {
-            var response = await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
-            entity.ETag = response.Headers.ETag ?? entity.ETag;
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status is 412 or 404)
-        {
-            return false;
-        }
-    }
+    public async Task<bool> TryUpdateAsync(IssueEntity entity, CancellationToken cancellationToken = default) =>
+        await (await storage.TableAsync(TableName, cancellationToken)).TryReplaceAsync(entity, cancellationToken);
 
     public async Task<bool> TryDeleteAsync(IssueEntity entity, CancellationToken cancellationToken = default)
     {

@@ -24,38 +24,12 @@ public sealed class SubscriberStore(StorageInitializer storage)
     }
 
     // False when the row exists already.
-    public async Task<bool> TryAddAsync(SubscriberEntity entity, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(entity);
-        var table = await storage.TableAsync(TableName, cancellationToken);
-        try
-        {
-            var response = await table.AddEntityAsync(entity, cancellationToken);
-            entity.ETag = response.Headers.ETag ?? entity.ETag;
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            return false;
-        }
-    }
+    public async Task<bool> TryAddAsync(SubscriberEntity entity, CancellationToken cancellationToken = default) =>
+        await (await storage.TableAsync(TableName, cancellationToken)).TryAddAsync(entity, cancellationToken);
 
     // False when the row changed (or went) since it was read.
-    public async Task<bool> TryUpdateAsync(SubscriberEntity entity, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(entity);
-        var table = await storage.TableAsync(TableName, cancellationToken);
-        try
-        {
-            var response = await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
-            entity.ETag = response.Headers.ETag ?? entity.ETag;
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status is 412 or 404)
-        {
-            return false;
-        }
-    }
+    public async Task<bool> TryUpdateAsync(SubscriberEntity entity, CancellationToken cancellationToken = default) =>
+        await (await storage.TableAsync(TableName, cancellationToken)).TryReplaceAsync(entity, cancellationToken);
 
     // False when the row changed since it was read; true when it is gone (deleted now or before).
     public async Task<bool> TryDeleteAsync(SubscriberEntity entity, CancellationToken cancellationToken = default)
