@@ -30,8 +30,8 @@ public sealed class RegistrationRateLimiterTests
     [Fact]
     public void AnIpv6ClientIsItsSlash64AndAMappedIpv4IsItsIpv4()
     {
-        Assert.Equal(RegistrationRateLimiter.AddressBucket(IPAddress.Parse("2001:db8:1:2::1")), RegistrationRateLimiter.AddressBucket(IPAddress.Parse("2001:db8:1:2:ffff:ffff:ffff:fffe")));
-        Assert.Equal(RegistrationRateLimiter.AddressBucket(IPAddress.Parse("198.51.100.7")), RegistrationRateLimiter.AddressBucket(IPAddress.Parse("::ffff:198.51.100.7")));
+        Assert.Equal(RegistrationRateLimiter.AddressHash(IPAddress.Parse("2001:db8:1:2::1")), RegistrationRateLimiter.AddressHash(IPAddress.Parse("2001:db8:1:2:ffff:ffff:ffff:fffe")));
+        Assert.Equal(RegistrationRateLimiter.AddressHash(IPAddress.Parse("198.51.100.7")), RegistrationRateLimiter.AddressHash(IPAddress.Parse("::ffff:198.51.100.7")));
     }
 
     [Fact]
@@ -45,5 +45,24 @@ public sealed class RegistrationRateLimiterTests
         Assert.Equal([true, true, false], decisions.Select(d => d.Allowed));
         // Two an hour: one more every 30 minutes.
         Assert.InRange(decisions[2].RetryAfter, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(30));
+    }
+
+    // Keys share buckets (bounded memory), but a registrant pays for someone else's attempts only when
+    // both of their buckets are shared: an address in the same first-row bucket as one whose budget is
+    // spent still gets its own two attempts. (With one row it got none: the flake of
+    // RegistrationRateLimitTests in CI, an address landing in the bucket of the test before it.)
+    [Fact]
+    public void AnAddressSharingABucketWithASpentOneStillHasItsOwnBudget()
+    {
+        using var limiter = Limiter(perEmail: 2);
+        var client = IPAddress.Parse("198.51.100.7");
+        const string spent = "voisin@example.org";
+        var neighbour = Enumerable.Range(0, 1_000_000).Select(i => $"camille{i}@example.org")
+            .First(a => limiter.EmailBucket(a, 0) == limiter.EmailBucket(spent, 0) && limiter.EmailBucket(a, 1) != limiter.EmailBucket(spent, 1));
+        Assert.Equal([true, true, false], Enumerable.Range(0, 3).Select(_ => limiter.TryAcquire(client, spent).Allowed));
+
+        var decisions = Enumerable.Range(0, 3).Select(_ => limiter.TryAcquire(client, neighbour).Allowed).ToList();
+
+        Assert.Equal([true, true, false], decisions);
     }
 }
