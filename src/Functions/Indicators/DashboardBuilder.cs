@@ -80,7 +80,17 @@ public sealed record DashboardModel(int Year, IReadOnlyList<int> Years, IReadOnl
 
     public string DashboardHref => $"{DashboardHttp.Href}?year={Year.ToString(CultureInfo.InvariantCulture)}";
 
-    public string CsvHref => $"/api/indicators.csv?year={Year.ToString(CultureInfo.InvariantCulture)}";
+    // The network's id when View is Network.
+    public string? ScopeId { get; init; }
+
+    // The figures of this dashboard as CSV, for its reader: the public file is a plain link; the staff's
+    // and a network's (unsuppressed) need their key, so their page's script fetches and saves them.
+    public string CsvHref => View switch
+    {
+        DashboardView.Staff => $"/api/manage/indicators.csv?year={Year.ToString(CultureInfo.InvariantCulture)}",
+        DashboardView.Network => $"/api/network/indicators.csv?level=network&id={Uri.EscapeDataString(ScopeId ?? "")}&year={Year.ToString(CultureInfo.InvariantCulture)}",
+        _ => $"/api/indicators.csv?year={Year.ToString(CultureInfo.InvariantCulture)}",
+    };
 
     public string JsonHref => $"/api/indicators?year={Year.ToString(CultureInfo.InvariantCulture)}";
 }
@@ -180,6 +190,7 @@ public sealed class DashboardBuilder(IndicatorService indicators)
         {
             View = scope.View,
             ScopeName = whole,
+            ScopeId = scope.Id,
         });
     }
 

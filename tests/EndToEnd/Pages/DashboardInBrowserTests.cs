@@ -75,4 +75,38 @@ public sealed class DashboardInBrowserTests(PagesApp pages)
         Assert.False(await page.Locator("form.year-pick").IsVisibleAsync());
         await page.Context.CloseAsync();
     }
+
+    // The staff's and a network's dashboards are read with a key, which a plain link cannot carry: their
+    // CSV button fetches the unsuppressed file with it and saves it under the server's name (the staff:
+    // the nation and its regions; a network: itself and its microstructures).
+    [Theory]
+    [InlineData("staff")]
+    [InlineData("network")]
+    public async Task TheStaffAndANetworkSaveTheirDashboardsFiguresAsCsv(string reader)
+    {
+        var network = reader == "network";
+        var page = await pages.NewPageAsync(390, staffKey: !network, networkKey: network);
+        await page.GotoAsync(pages.Url((network ? "api/indicators/reseau" : "api/manage/dashboard") + "?year=2025"));
+
+        var download = await page.RunAndWaitForDownloadAsync(() =>
+            page.GetByRole(AriaRole.Button, new() { Name = network ? "Télécharger les indicateurs de votre réseau (CSV, sans masquage)" : "Télécharger ces indicateurs (CSV, sans masquage)" }).ClickAsync());
+
+        Assert.Equal(network ? $"indicateurs-network-{PagesApp.SampleNetwork}-2025.csv" : "indicateurs-nation-2025.csv", download.SuggestedFilename);
+        var bytes = await File.ReadAllBytesAsync((await download.PathAsync())!);
+        Assert.Equal([0xEF, 0xBB, 0xBF], bytes[..3]);
+        var lines = System.Text.Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("niveau;identifiant;nom;annee;", lines[0], StringComparison.Ordinal);
+        var patients = lines.Where(l => l.Split(';')[5] == "patients").ToList();
+        if (network)
+        {
+            Assert.StartsWith($"réseau;{PagesApp.SampleNetwork};", patients[0], StringComparison.Ordinal);
+            Assert.Contains(patients, l => l.StartsWith("microstructure;", StringComparison.Ordinal));
+        }
+        else
+        {
+            Assert.Contains(patients, l => l.Contains(";Grand Est;", StringComparison.Ordinal));
+        }
+        Assert.Equal("40", patients[0].Split(';')[7]);
+        await page.Context.CloseAsync();
+    }
 }

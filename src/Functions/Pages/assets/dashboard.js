@@ -1,9 +1,10 @@
 // The staff's dashboard (ManageDashboardPage, staff key) and a network's (NetworkDashboardPage, network
 // key): the page is a shell; the dashboard's body comes from data-source as an HTML fragment drawn by the
 // server's template (DashboardBody), parsed with DOMParser (its scripts never run) and inserted. The year
-// picker of the body reloads this page with ?year=, which is passed on.
+// picker of the body reloads this page with ?year=, which is passed on. Its CSV button (data-csv) fetches
+// the unsuppressed file with the page's key and saves it under the name the server gives.
 import "/api/assets/print.js";
-import { api as staffApi, problemText, showMessage as staffMessage, hideMessage } from "/api/assets/staff.js";
+import { api as staffApi, problemText, saveFile, showMessage as staffMessage, hideMessage } from "/api/assets/staff.js";
 import { networkApi, forgetNetworkKey } from "/api/assets/network-key.js";
 
 const $ = id => document.getElementById(id);
@@ -31,6 +32,13 @@ async function load() {
   if (network) $("dashboard-message").hidden = true; else hideMessage();
   const fragment = new DOMParser().parseFromString(await response.text(), "text/html");
   root.replaceChildren(...fragment.body.childNodes);
+  root.querySelector("button[data-csv]")?.addEventListener("click", event => download(event.currentTarget.dataset.csv));
+}
+
+async function download(path) {
+  const response = network ? await networkApi(path, say) : await staffApi(path);
+  if (!response.ok) { say(await problemText(response), "danger"); return; }
+  await saveFile(response, "indicateurs.csv");
 }
 
 if (network) $("forget-network-key").addEventListener("click", () => { forgetNetworkKey(); location.reload(); });

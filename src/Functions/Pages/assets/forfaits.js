@@ -2,7 +2,7 @@
 // coordinators' (NetworkForfaitsPage, network key, /api/network/…). Figures, the forfaits due with the
 // money at stake, renew / snooze / close (network), a new inclusion (network), the reminder preview
 // (staff), CSV import and export. Markup is built with h(): text stays text.
-import { api as staffApi, h, plural, number, problemText, showMessage as staffMessage } from "/api/assets/staff.js";
+import { api as staffApi, h, plural, number, problemText, saveFile, showMessage as staffMessage } from "/api/assets/staff.js";
 import { networkApi as keyedApi, forgetNetworkKey } from "/api/assets/network-key.js";
 
 const $ = id => document.getElementById(id);
@@ -234,10 +234,7 @@ $("import-form").addEventListener("submit", async event => {
 $("export").addEventListener("click", async () => {
   const response = await call(paths.exportCsv);
   if (!response.ok) { say(await problemText(response), "danger"); return; }
-  const a = Object.assign(document.createElement("a"), { href: URL.createObjectURL(await response.blob()), download: "forfaits.csv" });
-  document.body.append(a);
-  a.click();
-  a.remove();
+  await saveFile(response, "forfaits.csv");
 });
 
 // --- start ----------------------------------------------------------------------------------------

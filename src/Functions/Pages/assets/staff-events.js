@@ -1,5 +1,5 @@
 // The staff events page (StaffEventsPage): events, the event form, and an event's registrations.
-import { api, h, plural, number, parisDateTime, problemText, showProblem, clearFieldErrors, showMessage } from "/api/assets/staff.js";
+import { api, h, plural, number, parisDateTime, problemText, saveFile, showProblem, clearFieldErrors, showMessage } from "/api/assets/staff.js";
 
 const $ = id => document.getElementById(id);
 const publicBase = $("detail").dataset.publicBase.replace(/\/$/, "");
@@ -328,8 +328,7 @@ $("message-form").addEventListener("submit", async ev => {
 $("export").addEventListener("click", async () => {
   const r = await api(`/api/manage/events/${current}/registrations.csv`);
   if (!r.ok) return showMessage(await problemText(r), "danger");
-  const a = Object.assign(document.createElement("a"), { href: URL.createObjectURL(await r.blob()), download: `inscriptions-${current}.csv` });
-  a.click(); URL.revokeObjectURL(a.href);
+  await saveFile(r, `inscriptions-${current}.csv`);
 });
 
 async function door(method) {

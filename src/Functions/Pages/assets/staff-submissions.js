@@ -1,6 +1,6 @@
 // The activity data page (StaffSubmissionsPage): receipts per network and period, the evaluators'
 // export (a CSV downloaded with the key) and the rebuild of every indicator.
-import { api, h, plural, problemText, showMessage, parisDateTime } from "/api/assets/staff.js";
+import { api, h, plural, problemText, saveFile, showMessage, parisDateTime } from "/api/assets/staff.js";
 
 const $ = id => document.getElementById(id);
 const STATUS = { queued: "en cours de traitement", accepted: "accepté", rejected: "rejeté" };
@@ -77,11 +77,7 @@ $("export-form").addEventListener("submit", async event => {
   const kind = $("export-kind").value, period = $("export-period").value.trim();
   const response = await api(`/api/manage/submissions/export?kind=${encodeURIComponent(kind)}&period=${encodeURIComponent(period)}`);
   if (!response.ok) { showMessage(await problemText(response, f => ({ kind: $("export-kind"), period: $("export-period") })[f]), "danger"); return; }
-  const name = (response.headers.get("Content-Disposition") || "").match(/filename=([^;]+)/)?.[1]?.replace(/"/g, "") || `cnrms-${kind}-${period}.csv`;
-  const a = h("a", { href: URL.createObjectURL(await response.blob()), download: name });
-  document.body.append(a);
-  a.click();
-  a.remove();
+  await saveFile(response, `cnrms-${kind}-${period}.csv`);
   showMessage("Export téléchargé et inscrit au journal.", "ok");
 });
 

@@ -1,5 +1,5 @@
 // The staff subscribers page (StaffSubscribersPage): counts, search, CSV export, import, erasure.
-import { api, h, plural, parisDateTime, problemText, showMessage } from "/api/assets/staff.js";
+import { api, h, plural, parisDateTime, problemText, saveFile, showMessage } from "/api/assets/staff.js";
 
 const $ = id => document.getElementById(id);
 const base = "/api/manage/newsletter/subscribers";
@@ -35,12 +35,7 @@ $("search-form").addEventListener("submit", event => { event.preventDefault(); l
 $("export").addEventListener("click", async () => {
   const response = await api(`${base}.csv?${query()}`);
   if (!response.ok) { showMessage(await problemText(response), "danger"); return; }
-  const url = URL.createObjectURL(await response.blob());
-  const link = h("a", { href: url, download: "abonnes-lettre-information.csv" });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  URL.revokeObjectURL(url);
+  await saveFile(response, "abonnes-lettre-information.csv");
 });
 
 $("import-form").addEventListener("submit", async event => {

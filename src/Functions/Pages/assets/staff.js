@@ -28,6 +28,17 @@ export function plural(n, singular, pluralForm = singular + "s") {
   return number(n) + "\u00a0" + (rules.select(n) === "one" ? singular : pluralForm);
 }
 
+// Saves a fetched file (an export read with a key, which a plain link cannot send) under the name its
+// Content-Disposition gives, or `fallback`.
+export async function saveFile(response, fallback) {
+  const name = (response.headers.get("Content-Disposition") || "").match(/filename=([^;]+)/)?.[1]?.replace(/"/g, "") || fallback;
+  const a = Object.assign(document.createElement("a"), { href: URL.createObjectURL(await response.blob()), download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  URL.revokeObjectURL(a.href);
+}
+
 // Shows the key form when no key is kept; resolves once a key is known.
 export function requireKey() {
   const existing = staffKey();
