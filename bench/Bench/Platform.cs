@@ -1,12 +1,42 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microstructures.TestSupport;
 
 namespace Microstructures.Bench;
 
-// Starts processes the way ./run.sh does (dotnet <dll>) and times them from process start.
+// Starts processes the way ./run.sh does (dotnet <dll>) and times them from process start. Every process
+// the bench starts (Azurite too, through Track) is killed with its tree when the bench is stopped by a
+// signal: `kill` runs no finally block, and a bench stopped that way left its Azurite, DevHost and worker
+// running.
 internal static class Platform
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Process, bool> Started = new();
+
+    private static readonly PosixSignalRegistration[] Signals =
+        [.. new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGHUP }.Select(signal => PosixSignalRegistration.Create(signal, _ => KillStarted()))];
+
+    public static void Track(Process process)
+    {
+        GC.KeepAlive(Signals);
+        Started[process] = true;
+    }
+
+    private static void KillStarted()
+    {
+        foreach (var process in Started.Keys)
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // exited already
+            }
+        }
+    }
+
     public static string Output(string project, string assembly) =>
         RepoPaths.Combine(project, "bin", "Release", "net10.0", assembly + ".dll");
 
@@ -75,6 +105,7 @@ internal static class Platform
         }
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start " + dll);
+        Track(process);
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) { Console.Error.WriteLine("  | " + line); } };
         process.BeginOutputReadLine();
@@ -124,6 +155,7 @@ internal static class Platform
             process.Kill(entireProcessTree: true);
             process.WaitForExit(10_000);
         }
+        Started.TryRemove(process, out _);
         process.Dispose();
     }
 }

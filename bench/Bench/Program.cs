@@ -53,6 +53,7 @@ var NewsletterSubscribers = int.TryParse(Environment.GetEnvironmentVariable("BEN
 
 var azurite = new Azurite();
 await azurite.InitializeAsync();
+Platform.Track(azurite.Process!);
 try
 {
     var summary = new List<string>();

@@ -13,6 +13,9 @@ public sealed partial class Azurite : IAsyncLifetime
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
     private readonly List<string> _errors = [];
     private Process? _process;
+
+    // The node process, once started (the bench kills it if it is stopped by a signal).
+    public Process? Process => _process;
     private int _nextAccount;
 
     public int BlobPort { get; private set; }
