@@ -63,13 +63,13 @@ public sealed partial class CampaignPlanner(
         var recipients = batches.Sum(b => b.Recipients);
         var suppressed = await suppressions.ListRangeAsync(cursor, null, cancellationToken);
         var buffer = new List<string>(options.Value.BatchSize);
-        await foreach (var subscriber in subscribers.ListActiveAfterAsync(cursor, cancellationToken))
+        await foreach (var subscriberId in subscribers.ListActiveIdsAfterAsync(cursor, cancellationToken))
         {
-            if (suppressed.Contains(subscriber.SubscriberId))
+            if (suppressed.Contains(subscriberId))
             {
                 continue;
             }
-            buffer.Add(subscriber.SubscriberId);
+            buffer.Add(subscriberId);
             if (buffer.Count == options.Value.BatchSize)
             {
                 if (!await CommitBatchAsync(month, number, cursor, buffer, cancellationToken))

@@ -59,7 +59,7 @@ public sealed partial class NewsletterBatchSender(
             return new BatchReport(BatchOutcome.AlreadyDone, 0, batch.Sent, batch.Failed, batch.Skipped, 0);
         }
         var rows = await campaigns.ListDeliveriesAsync(month, batch, cancellationToken);
-        var people = await subscribers.ListRangeAsync(batch.After, batch.Last, cancellationToken);
+        var people = await subscribers.ListRecipientsAsync(batch.After, batch.Last, cancellationToken);
         var suppressed = await suppressions.ListRangeAsync(batch.After, batch.Last, cancellationToken);
         var now = time.GetUtcNow();
         var closing = new List<DeliveryEntity>();
@@ -67,7 +67,7 @@ public sealed partial class NewsletterBatchSender(
         foreach (var row in rows.Where(r => IsOpen(r, now)))
         {
             var skip = !people.TryGetValue(row.SubscriberId, out var person) ? "no longer subscribed"
-                : person.StatusValue() != SubscriberStatus.Active ? person.Status
+                : person.Status != SubscriberStatus.Active ? person.Status.ToString()
                 : suppressed.Contains(row.SubscriberId) ? "suppressed"
                 : null;
             if (skip is not null || row.Attempts >= options.Value.MaxAttempts)
@@ -125,7 +125,7 @@ public sealed partial class NewsletterBatchSender(
         _ => false,
     };
 
-    private EmailBatch Compose(CampaignSnapshot snapshot, NewsletterMonth month, int number, IReadOnlyList<DeliveryEntity> claimed, Dictionary<string, SubscriberEntity> people) => new()
+    private EmailBatch Compose(CampaignSnapshot snapshot, NewsletterMonth month, int number, IReadOnlyList<DeliveryEntity> claimed, Dictionary<string, Recipient> people) => new()
     {
         Subject = snapshot.Subject,
         Html = snapshot.Html,
