@@ -110,4 +110,47 @@ public sealed class RegistrationFormInBrowserTests(Azurite azurite, Browser brow
         Assert.Equal("true", await page.Locator("#email").GetAttributeAsync("aria-invalid"));
         Assert.Contains("email-error", await page.Locator("#email").GetAttributeAsync("aria-describedby") ?? "", StringComparison.Ordinal);
     }
+
+    // Past the per-address limit the form comes back as it was typed (429), with the limiter's true wait
+    // in its alert: a person on a phone has nothing to type again once the wait is over.
+    [Fact]
+    public async Task AFormRefusedForTooManyAttemptsComesBackAsTypedWithTheWait()
+    {
+        await using var app = await DevHostApp.StartAsync(azurite, new Dictionary<string, string> { ["Registrations__MaxPerEmailPerHour"] = "1" });
+        var eventId = await CreateEventAsync(app, capacity: 10);
+        var context = await browser.Instance.NewContextAsync(new() { Locale = "fr-FR", ViewportSize = new() { Width = 390, Height = 844 } });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(90_000); // a shared, sometimes saturated test machine
+        var form = new Uri(app.BaseUrl, $"api/events/{eventId}/register").ToString();
+        async Task FillAndSendAsync()
+        {
+            await page.GotoAsync(form);
+            await page.FillAsync("#firstName", "Camille");
+            await page.FillAsync("#lastName", "Exemple");
+            await page.FillAsync("#email", "camille.presse@example.org");
+            await page.SelectOptionAsync("#profession", new SelectOptionValue { Value = "psychologue" });
+            await page.FillAsync("#organisation", "Réseau Exemple");
+            await page.SelectOptionAsync("#region", new SelectOptionValue { Label = "Bretagne" });
+            await page.ClickAsync("#register-submit");
+        }
+
+        await FillAndSendAsync();
+        await page.WaitForURLAsync(url => !url.EndsWith("/register", StringComparison.Ordinal));
+        var refused = page.WaitForResponseAsync(r => r.Url == form && r.Request.Method == "POST");
+        await FillAndSendAsync();
+
+        Assert.Equal(429, (await refused).Status);
+        var alert = page.Locator("#error-summary");
+        await alert.WaitForAsync();
+        // It says what happened to this form, not whether the address is registered (it may be already).
+        Assert.Equal("Formulaire pas encore envoyé", (await alert.Locator("h2").TextContentAsync())?.Trim());
+        Assert.Contains("Réessayez dans 60 minutes", await alert.TextContentAsync(), StringComparison.Ordinal);
+        Assert.Equal("error-summary", await page.EvaluateAsync<string>("() => document.activeElement?.id ?? ''"));
+        Assert.Equal("camille.presse@example.org", await page.InputValueAsync("#email"));
+        Assert.Equal("Réseau Exemple", await page.InputValueAsync("#organisation"));
+        Assert.Equal("psychologue", await page.InputValueAsync("#profession"));
+        Assert.Equal("Bretagne", await page.Locator("#region option:checked").TextContentAsync());
+        Assert.False(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth"), "sideways scroll at 390 px");
+        await context.CloseAsync();
+    }
 }
