@@ -31,6 +31,7 @@ public sealed partial class AppSettingsCoverageTests(ITestOutputHelper output)
         ["Forfaits__RunParallelism"] = "default 8",
         ["Indicators__AnnualDeadline"] = "default 03-31 (timeliness of a year's reports)",
         ["Indicators__SuppressionThreshold"] = "default 5 (public counts under it are suppressed)",
+        ["Indicators__RebuildRunBudget"] = "default 3 min (a rebuild run then queues its continuation, within host.json's 5 min functionTimeout)",
         ["Newsletter__SendHour"] = "default 9 (Paris time)",
         ["Newsletter__MaxPerIpPerMinute"] = "default 30",
         ["Newsletter__ConfirmationLinkValidity"] = "default 7 days",

@@ -16,6 +16,12 @@ public sealed class IndicatorOptions : IValidatableObject
     [Range(2, 100)]
     public int SuppressionThreshold { get; set; } = 5;
 
+    // One run of the queued rebuild stops at its first checkpoint past this time and queues its own
+    // continuation (a new message), so that a rebuild of any size ends across runs each well within the
+    // function timeout (host.json: 5 minutes). Zero: one step per run.
+    [Range(typeof(TimeSpan), "00:00:00", "00:04:00")]
+    public TimeSpan RebuildRunBudget { get; set; } = TimeSpan.FromMinutes(3);
+
     public DateOnly DeadlineFor(int year, int? month)
     {
         if (month is { } m)

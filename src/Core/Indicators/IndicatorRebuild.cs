@@ -16,7 +16,9 @@ public enum RebuildPhase
 // How far a rebuild got, saved after each step so that a run cut short (a function timeout, a crash, a
 // retried queue message) resumes instead of starting over: once the rows are deleted they are not deleted
 // again, and replay continues after the last receipt replayed (receipt order is a total order).
-public sealed record RebuildProgress(RebuildPhase Phase, DateTimeOffset? AfterReceivedAt, string? AfterReceiptId, int Receipts, int Rows, int DeletedRows)
+// AfterTarget: while recomputing, the key of the last facts recomputed (IndicatorRebuild.TargetKey);
+// Recomputed: how many of them were rewritten so far.
+public sealed record RebuildProgress(RebuildPhase Phase, DateTimeOffset? AfterReceivedAt, string? AfterReceiptId, int Receipts, int Rows, int DeletedRows, string? AfterTarget = null, int Recomputed = 0)
 {
     public static RebuildProgress Start { get; } = new(RebuildPhase.Deleting, null, null, 0, 0, 0);
 }
@@ -35,8 +37,12 @@ public sealed partial class IndicatorRebuild(
     public Task<RebuildReport> RebuildAsync(Actor actor, CancellationToken cancellationToken = default) =>
         RebuildAsync(actor, RebuildProgress.Start, (_, _) => Task.CompletedTask, cancellationToken);
 
-    // checkpoint is called after the deletion and after each replayed receipt; a later call with the last
-    // progress it was given carries on from there (IndicatorRebuildJobs, the queued staff action).
+    // Recomputed facts between two checkpoints.
+    private const int RecomputeCheckpointEvery = 25;
+
+    // checkpoint is called after the deletion, after each replayed receipt and every
+    // RecomputeCheckpointEvery recomputed facts; a later call with the last progress it was given carries
+    // on from there (IndicatorRebuildJobs, the queued staff action, which may stop a run at a checkpoint).
     public async Task<RebuildReport> RebuildAsync(
         Actor actor, RebuildProgress progress, Func<RebuildProgress, CancellationToken, Task> checkpoint, CancellationToken cancellationToken = default)
     {
@@ -93,20 +99,33 @@ public sealed partial class IndicatorRebuild(
             progress = progress with { Phase = RebuildPhase.Recomputing };
             await checkpoint(progress, cancellationToken);
         }
-        // Recomputing is idempotent (unchanged facts are not written): a resumed run does it all again.
-        var recomputed = 0;
-        foreach (var (networkId, microstructureId, year) in targets.OrderBy(t => t.Year).ThenBy(t => t.MicrostructureId, StringComparer.Ordinal))
+        // Recomputing is idempotent (unchanged facts are not written) and goes in key order: a resumed run
+        // carries on after the last key checkpointed (what it redoes since then changes nothing).
+        var sinceCheckpoint = 0;
+        foreach (var (key, (networkId, microstructureId, year)) in targets.Select(t => (TargetKey(t.NetworkId, t.MicrostructureId, t.Year), t)).OrderBy(t => t.Item1, StringComparer.Ordinal))
         {
-            if (await computation.RecomputeFactsAsync(networkId, microstructureId, year, cancellationToken))
+            if (progress.AfterTarget is { } done && string.CompareOrdinal(key, done) <= 0)
             {
-                recomputed++;
+                continue;
+            }
+            var rewritten = await computation.RecomputeFactsAsync(networkId, microstructureId, year, cancellationToken);
+            progress = progress with { AfterTarget = key, Recomputed = progress.Recomputed + (rewritten ? 1 : 0) };
+            if (++sinceCheckpoint == RecomputeCheckpointEvery)
+            {
+                sinceCheckpoint = 0;
+                await checkpoint(progress, cancellationToken);
             }
         }
+        var recomputed = progress.Recomputed;
         var report = new RebuildReport(progress.Receipts, progress.Rows, recomputed);
         await audit.RecordAsync(AuditEntityTypes.IndicatorRebuild, "all", actor, "rebuilt", null, new { report.Receipts, report.Rows, report.FactsRecomputed, progress.DeletedRows }, cancellationToken);
         LogRebuilt(report.Receipts, report.Rows, recomputed);
         return report;
     }
+
+    // The recomputing order: year, then microstructure, then network (ids hold no '|').
+    public static string TargetKey(string networkId, string microstructureId, int year) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{year:D4}|{microstructureId}|{networkId}");
 
     [LoggerMessage(LogLevel.Information, "Indicators rebuilt from {Receipts} receipts: {Rows} rows, {Facts} facts rows rewritten")]
     private partial void LogRebuilt(int receipts, int rows, int facts);

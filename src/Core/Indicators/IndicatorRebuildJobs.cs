@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Microstructures.Core.Audit;
 using Microstructures.Core.Storage;
 
@@ -43,8 +44,12 @@ public sealed record RebuildIndicatorsMessage(string JobId)
 // Azure). One at a time: asking while a job is queued or running answers that job. Retry-safe: the run
 // claims the job (If-Match), saves its progress after each step and a retried or timed-out run resumes
 // from it; a job already succeeded, or held by a live run, is left alone by a second message.
+// A run also stops itself at its first checkpoint past IndicatorOptions.RebuildRunBudget and queues its
+// continuation: left to the function timeout, a rebuild longer than it was cancelled on every retry,
+// each retry found the job still "running" (heartbeat fresh) and ran nothing, and the job never ended.
 public sealed partial class IndicatorRebuildJobs(
-    RebuildJobStore store, StorageInitializer storage, IndicatorRebuild rebuild, AuditTrail audit, TimeProvider time, ILogger<IndicatorRebuildJobs> logger)
+    RebuildJobStore store, StorageInitializer storage, IndicatorRebuild rebuild, AuditTrail audit, TimeProvider time, IOptions<IndicatorOptions> options,
+    ILogger<IndicatorRebuildJobs> logger)
 {
     public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan HeartbeatEvery = TimeSpan.FromSeconds(30);
@@ -83,8 +88,7 @@ public sealed partial class IndicatorRebuildJobs(
             }
             // A crash before the message is sent leaves a queued job that nothing runs: it turns
             // interrupted after StaleAfter and the next request starts another.
-            var queue = await storage.QueueAsync(RebuildIndicatorsMessage.QueueName, cancellationToken);
-            await queue.SendMessageAsync(new RebuildIndicatorsMessage(job.RowKey).ToText(), cancellationToken);
+            await QueueRunAsync(job.RowKey, cancellationToken);
             await audit.RecordAsync(AuditEntityTypes.IndicatorRebuild, "all", actor, "requested", null, new { JobId = job.RowKey }, cancellationToken);
             LogRequested(job.RowKey);
             return (View(job), true);
@@ -129,12 +133,23 @@ public sealed partial class IndicatorRebuildJobs(
                 gate.Release();
             }
         }
+        // Each checkpoint is saved; past the run's budget, once this run has moved the job on, it stops there.
+        var resumedFrom = job.ToProgress();
+        var runStarted = time.GetUtcNow();
+        async Task CheckpointAsync(RebuildProgress progress, CancellationToken token)
+        {
+            await SaveAsync(j => { j.Save(progress); j.HeartbeatAt = time.GetUtcNow(); }, token);
+            if (progress != resumedFrom && time.GetUtcNow() - runStarted >= options.Value.RebuildRunBudget)
+            {
+                throw new RunBudgetSpent();
+            }
+        }
         using var heartbeatStop = new CancellationTokenSource();
         var heartbeat = HeartbeatAsync(job.RowKey, SaveAsync, lost, heartbeatStop.Token);
         try
         {
             var actor = new Actor(job.ActorKind, job.ActorId, null);
-            var report = await rebuild.RebuildAsync(actor, job.ToProgress(), (progress, token) => SaveAsync(j => { j.Save(progress); j.HeartbeatAt = time.GetUtcNow(); }, token), lost.Token);
+            var report = await rebuild.RebuildAsync(actor, resumedFrom, CheckpointAsync, lost.Token);
             await heartbeatStop.CancelAsync();
             await heartbeat;
             await SaveAsync(j =>
@@ -146,30 +161,35 @@ public sealed partial class IndicatorRebuildJobs(
             }, cancellationToken);
             LogSucceeded(job.RowKey, report.Receipts, report.Rows);
         }
+        catch (RunBudgetSpent)
+        {
+            await heartbeatStop.CancelAsync();
+            await heartbeat;
+            // Queued with its progress, then its continuation: a failure between the two leaves this
+            // message to the host's retry, which resumes the job the same way.
+            await SaveAsync(j => { j.Status = nameof(RebuildJobStatus.Queued); j.HeartbeatAt = time.GetUtcNow(); }, cancellationToken);
+            await QueueRunAsync(job.RowKey, cancellationToken);
+            LogContinued(job.RowKey, job.Phase, job.Receipts, job.Recomputed);
+        }
         catch (OperationCanceledException) when (lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             LogLostClaim(job.RowKey);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await heartbeatStop.CancelAsync();
+            await heartbeat;
+            // Cancelled by the host (its timeout, a shutdown): queued again, so that the retry of this
+            // message resumes it instead of finding it "running". Best effort.
+            await TryRecordQueuedAsync(job, SaveAsync, "Interrompu par l'hôte (délai de la fonction ou arrêt) : repris au prochain essai.");
+            throw;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             await heartbeatStop.CancelAsync();
             await heartbeat;
             // Queued again with its progress: the host's retry resumes it. Recording is best effort.
-            try
-            {
-                await SaveAsync(j =>
-                {
-                    j.Status = nameof(RebuildJobStatus.Queued);
-                    j.HeartbeatAt = time.GetUtcNow();
-                    j.LastError = exception.Message.Length > 1000 ? exception.Message[..1000] : exception.Message;
-                }, CancellationToken.None);
-            }
-#pragma warning disable CA1031 // The run's own exception is what the host must see.
-            catch (Exception recordFailure)
-#pragma warning restore CA1031
-            {
-                LogNotRecorded(recordFailure, job.RowKey);
-            }
+            await TryRecordQueuedAsync(job, SaveAsync, exception.Message);
             throw;
         }
         finally
@@ -178,6 +198,34 @@ public sealed partial class IndicatorRebuildJobs(
             await heartbeat;
         }
     }
+
+    private async Task QueueRunAsync(string jobId, CancellationToken cancellationToken)
+    {
+        var queue = await storage.QueueAsync(RebuildIndicatorsMessage.QueueName, cancellationToken);
+        await queue.SendMessageAsync(new RebuildIndicatorsMessage(jobId).ToText(), cancellationToken);
+    }
+
+    private async Task TryRecordQueuedAsync(RebuildJobEntity job, Func<Action<RebuildJobEntity>, CancellationToken, Task> save, string error)
+    {
+        try
+        {
+            await save(j =>
+            {
+                j.Status = nameof(RebuildJobStatus.Queued);
+                j.HeartbeatAt = time.GetUtcNow();
+                j.LastError = error.Length > 1000 ? error[..1000] : error;
+            }, CancellationToken.None);
+        }
+#pragma warning disable CA1031 // The run's own exception is what the host must see.
+        catch (Exception recordFailure)
+#pragma warning restore CA1031
+        {
+            LogNotRecorded(recordFailure, job.RowKey);
+        }
+    }
+
+    // Thrown at a checkpoint when the run has used its budget: caught by RunAsync, which queues the rest.
+    private sealed class RunBudgetSpent : Exception;
 
     // The job, claimed for this run; null when there is nothing to do (unknown, done, held by a live run,
     // or no longer the current job).
@@ -251,6 +299,9 @@ public sealed partial class IndicatorRebuildJobs(
 
     [LoggerMessage(LogLevel.Information, "Indicator rebuild {JobId}: nothing to do (status {Status})")]
     private partial void LogNothingToDo(string jobId, string? status);
+
+    [LoggerMessage(LogLevel.Information, "Indicator rebuild {JobId} continues in a new run (phase {Phase}, {Receipts} receipts replayed, {Recomputed} facts rewritten so far)")]
+    private partial void LogContinued(string jobId, string phase, int receipts, int recomputed);
 
     [LoggerMessage(LogLevel.Warning, "Indicator rebuild {JobId} was taken over by another run: this one stops")]
     private partial void LogLostClaim(string jobId);

@@ -40,10 +40,12 @@ public sealed class RebuildJobEntity : ITableEntity
     public int Receipts { get; set; }
     public int Rows { get; set; }
     public int DeletedRows { get; set; }
+    public string? AfterTarget { get; set; }
+    public int Recomputed { get; set; }
     public int? FactsRecomputed { get; set; }
     public string? LastError { get; set; }
 
-    public RebuildProgress ToProgress() => new(Enum.Parse<RebuildPhase>(Phase), AfterReceivedAt, AfterReceiptId, Receipts, Rows, DeletedRows);
+    public RebuildProgress ToProgress() => new(Enum.Parse<RebuildPhase>(Phase), AfterReceivedAt, AfterReceiptId, Receipts, Rows, DeletedRows, AfterTarget, Recomputed);
 
     public void Save(RebuildProgress progress)
     {
@@ -54,6 +56,8 @@ public sealed class RebuildJobEntity : ITableEntity
         Receipts = progress.Receipts;
         Rows = progress.Rows;
         DeletedRows = progress.DeletedRows;
+        AfterTarget = progress.AfterTarget;
+        Recomputed = progress.Recomputed;
     }
 }
 

@@ -15,9 +15,9 @@ public sealed class IndicatorRebuildJobsTests(Azurite azurite) : IClassFixture<A
 {
     private const SubmissionKind Fiches = SubmissionKind.PatientFiches;
 
-    private async Task<SubmissionHarness> StartWithDataAsync()
+    private async Task<SubmissionHarness> StartWithDataAsync(IDictionary<string, string?>? settings = null)
     {
-        var h = new SubmissionHarness(azurite.IsolatedConnectionString());
+        var h = new SubmissionHarness(azurite.IsolatedConnectionString(), settings: settings);
         await h.SeedTreeAsync();
         await h.SubmitOkAsync(NetworkA, Fiches, "2025", new Sheet(Fiches).Add(Sheet.Fiche(A1, "A1-001")).Add(Sheet.Fiche(A2, "A2-001", 1960, "male")).CsvUtf8(), "text/csv");
         h.Time.Advance(TimeSpan.FromMinutes(1));
@@ -136,5 +136,37 @@ public sealed class IndicatorRebuildJobsTests(Azurite azurite) : IClassFixture<A
 
         Assert.Equal(await FactsAsync(h), rebuilt);
         Assert.Equal(5, report.Receipts);
+    }
+
+    // A rebuild longer than a run's budget goes on in successive runs, each stopping at a checkpoint and
+    // queuing the next: with a budget of zero every run does one step (the deletion, one receipt, the
+    // recomputing), leaves the job queued with its progress, and the last run ends it with the figures of
+    // the incremental processing. Before, a rebuild longer than the function timeout was cancelled on
+    // every retry, each retry found the job "running" and ran nothing, and it never ended.
+    [Fact]
+    public async Task ARebuildLongerThanARunsBudgetGoesOnInSuccessiveRunsToTheSameFigures()
+    {
+        using var h = await StartWithDataAsync(new Dictionary<string, string?> { ["Indicators:RebuildRunBudget"] = "00:00:00" });
+        var incremental = await FactsAsync(h);
+        var jobs = h.Get<IndicatorRebuildJobs>();
+        var queue = await h.Get<Microstructures.Core.Storage.StorageInitializer>().QueueAsync(RebuildIndicatorsMessage.QueueName);
+        await queue.ClearMessagesAsync();
+
+        var (job, _) = await jobs.RequestAsync(Actor.Staff);
+        var states = new List<string>();
+        while ((await queue.ReceiveMessageAsync()).Value is { } message)
+        {
+            await jobs.RunAsync(message.Body.ToString());
+            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+            var seen = (await jobs.GetAsync(job.JobId))!;
+            states.Add($"{seen.State} {seen.Phase} {seen.Receipts}");
+            Assert.True(states.Count < 50, "the runs never end");
+        }
+
+        // Deletion; receipts 1 to 4; the end of the replay; the recomputing.
+        Assert.Equal(["queued replaying 0", "queued replaying 1", "queued replaying 2", "queued replaying 3", "queued replaying 4", "queued recomputing 4", "succeeded recomputing 4"], states);
+        Assert.Equal(incremental, await FactsAsync(h));
+        var trail = await h.Get<AuditTrail>().ListAsync(AuditEntityTypes.IndicatorRebuild, "all");
+        Assert.Equal(1, trail.Count(e => e.Action == "rebuilt"));
     }
 }

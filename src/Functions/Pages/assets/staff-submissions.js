@@ -88,7 +88,9 @@ let polling = null;
 function describeRebuild(job) {
   const since = `demandé le ${parisDateTime(job.requestedAt)}`;
   switch (job.state) {
-    case "queued": return `Recalcul en attente (${since})` + (job.lastError ? `\u00a0; nouvel essai après l'erreur\u00a0: ${job.lastError}` : "") + ".";
+    // A long rebuild goes on in successive runs, queued between two: still "en cours" for the staff.
+    case "queued": if (!job.startedAt || job.lastError) return `Recalcul en attente (${since})` + (job.lastError ? `\u00a0; nouvel essai après l'erreur\u00a0: ${job.lastError}` : "") + ".";
+    // falls through
     case "running": return `Recalcul en cours (${since})\u00a0: ${PHASE[job.phase] ?? job.phase}, ${plural(job.receipts, "envoi relu", "envois relus")}.`;
     case "succeeded": return `Dernier recalcul terminé le ${parisDateTime(job.finishedAt)}\u00a0: ${plural(job.receipts, "envoi")} (${plural(job.rows, "ligne")})\u00a0; ${plural(job.factsRecomputed ?? 0, "microstructure-année modifiée", "microstructures-années modifiées")}.`;
     default: return `Le recalcul ${since} s'est interrompu` + (job.lastError ? ` (${job.lastError})` : "") + "\u00a0: relancez-le.";
