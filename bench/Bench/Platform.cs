@@ -16,11 +16,8 @@ internal static class Platform
     private static readonly PosixSignalRegistration[] Signals =
         [.. new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGHUP }.Select(signal => PosixSignalRegistration.Create(signal, _ => KillStarted()))];
 
-    public static void Track(Process process)
-    {
-        GC.KeepAlive(Signals);
-        Started[process] = true;
-    }
+    // Touching Started runs the type's initializer, which registers Signals first.
+    public static void Track(Process process) => Started[process] = true;
 
     private static void KillStarted()
     {

@@ -102,13 +102,14 @@ public sealed partial class IndicatorRebuild(
         // Recomputing is idempotent (unchanged facts are not written) and goes in key order: a resumed run
         // carries on after the last key checkpointed (what it redoes since then changes nothing).
         var sinceCheckpoint = 0;
-        foreach (var (key, (networkId, microstructureId, year)) in targets.Select(t => (TargetKey(t.NetworkId, t.MicrostructureId, t.Year), t)).OrderBy(t => t.Item1, StringComparer.Ordinal))
+        var ordered = targets.Select(t => (Key: TargetKey(t.NetworkId, t.MicrostructureId, t.Year), Target: t)).OrderBy(t => t.Key, StringComparer.Ordinal);
+        foreach (var (key, target) in ordered)
         {
             if (progress.AfterTarget is { } done && string.CompareOrdinal(key, done) <= 0)
             {
                 continue;
             }
-            var rewritten = await computation.RecomputeFactsAsync(networkId, microstructureId, year, cancellationToken);
+            var rewritten = await computation.RecomputeFactsAsync(target.NetworkId, target.MicrostructureId, target.Year, cancellationToken);
             progress = progress with { AfterTarget = key, Recomputed = progress.Recomputed + (rewritten ? 1 : 0) };
             if (++sinceCheckpoint == RecomputeCheckpointEvery)
             {
