@@ -101,6 +101,11 @@ public sealed class DevHostServer : IAsyncDisposable
             : null;
         var loggerFactory = options.LoggerFactory ?? ownedLoggerFactory!;
         var logger = loggerFactory.CreateLogger("Microstructures.DevHost");
+        if (settings.FromSample.Count > 0)
+        {
+            logger.LogWarning("{Path} lacks {Count} settings of the sample, taken from it: {Names}. Copy them into the file to change them.",
+                settings.Path, settings.FromSample.Count, string.Join(", ", settings.FromSample));
+        }
 
         var launcher = new ProcessLauncher();
         GrpcServer? grpc = null;

@@ -14,15 +14,20 @@ internal sealed class LocalSettings
     private readonly Dictionary<string, string> _overrides;
     private readonly Dictionary<string, string> _environment;
 
-    private LocalSettings(string path, Dictionary<string, string> values, Dictionary<string, string> overrides, Dictionary<string, string> environment)
+    private LocalSettings(string path, Dictionary<string, string> values, Dictionary<string, string> overrides, Dictionary<string, string> environment, IReadOnlyList<string> fromSample)
     {
         Path = path;
+        FromSample = fromSample;
         _values = values;
         _overrides = overrides;
         _environment = environment;
     }
 
     public string Path { get; }
+
+    // Settings the sample has and the file lacks (a file copied before the sample gained them), taken
+    // from the sample: a copy made on a first run otherwise misses every setting added since.
+    public IReadOnlyList<string> FromSample { get; }
 
     // What the file (and --set) adds to the inherited environment: what the worker process gets on top of it.
     public IReadOnlyDictionary<string, string> WorkerAdditions
@@ -60,41 +65,32 @@ internal sealed class LocalSettings
     public static LocalSettings Load(DevHostOptions options)
     {
         var path = System.IO.Path.GetFullPath(options.SettingsPath ?? System.IO.Path.Combine(options.ScriptRoot, "local.settings.json"));
-        if (!File.Exists(path) && options.SampleSettingsPath is { } sample)
+        var sample = options.SampleSettingsPath is { } given ? System.IO.Path.GetFullPath(given) : null;
+        if (!File.Exists(path) && sample is not null)
         {
             if (!File.Exists(sample))
             {
-                throw new DevHostConfigurationException(System.IO.Path.GetFullPath(sample), "(file)", "sample settings file not found");
+                throw new DevHostConfigurationException(sample, "(file)", "sample settings file not found");
             }
             // First run: local.settings.json is git-ignored, the sample is committed.
             File.Copy(sample, path);
         }
-        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (File.Exists(path))
-        {
-            var root = JsonRead.ParseObjectFile(path);
-            if (JsonRead.GetBool(root, "IsEncrypted") == true)
-            {
-                throw new DevHostConfigurationException(path, "IsEncrypted", "encrypted settings are not supported by the DevHost: store them in clear (the file is git-ignored)");
-            }
-            var node = JsonRead.Get(root, "Values");
-            if (node is not null and not JsonObject)
-            {
-                throw new DevHostConfigurationException(path, "Values", "must be an object of strings");
-            }
-            foreach (var (key, value) in node as JsonObject ?? [])
-            {
-                values[key] = value switch
-                {
-                    null => "",
-                    JsonValue v when v.TryGetValue<string>(out var s) => s,
-                    _ => value.ToJsonString(),
-                };
-            }
-        }
-        else if (options.SettingOverrides.Count == 0)
+        if (!File.Exists(path) && options.SettingOverrides.Count == 0)
         {
             throw new DevHostConfigurationException(path, "(file)", "settings file not found (give --sample-settings to create it)");
+        }
+        var values = File.Exists(path) ? ReadValues(path) : new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        // Later runs: what the sample gained since the file was copied comes from the sample.
+        var fromSample = new List<string>();
+        if (File.Exists(path) && sample is not null && File.Exists(sample))
+        {
+            foreach (var (key, value) in ReadValues(sample))
+            {
+                if (values.TryAdd(key, value))
+                {
+                    fromSample.Add(key);
+                }
+            }
         }
         var overrides = new Dictionary<string, string>(options.SettingOverrides, StringComparer.OrdinalIgnoreCase);
         var environment = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -102,7 +98,33 @@ internal sealed class LocalSettings
         {
             environment[(string)entry.Key] = (string?)entry.Value ?? "";
         }
-        return new LocalSettings(path, values, overrides, environment);
+        return new LocalSettings(path, values, overrides, environment, fromSample);
+    }
+
+    // A settings file's Values (IsEncrypted refused, each value a string).
+    private static Dictionary<string, string> ReadValues(string path)
+    {
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var root = JsonRead.ParseObjectFile(path);
+        if (JsonRead.GetBool(root, "IsEncrypted") == true)
+        {
+            throw new DevHostConfigurationException(path, "IsEncrypted", "encrypted settings are not supported by the DevHost: store them in clear (the file is git-ignored)");
+        }
+        var node = JsonRead.Get(root, "Values");
+        if (node is not null and not JsonObject)
+        {
+            throw new DevHostConfigurationException(path, "Values", "must be an object of strings");
+        }
+        foreach (var (key, value) in node as JsonObject ?? [])
+        {
+            values[key] = value switch
+            {
+                null => "",
+                JsonValue v when v.TryGetValue<string>(out var s) => s,
+                _ => value.ToJsonString(),
+            };
+        }
+        return values;
     }
 
     // %Name% placeholders in bindings (queue names, schedules) resolve from settings, like the host's INameResolver.
