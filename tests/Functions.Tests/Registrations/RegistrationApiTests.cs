@@ -70,6 +70,8 @@ public sealed class RegistrationApiTests(FunctionsHost app) : IClassFixture<Func
         var owner = await RegisterAsync(client, eventId, Person(address));
         Assert.Equal(HttpStatusCode.Accepted, owner.Status);
 
+        // The worker's clock is the real one: repeats that straddle a clock hour are told twice, rightly.
+        var hourBefore = DateTime.UtcNow.ToString("yyyyMMddHH", System.Globalization.CultureInfo.InvariantCulture);
         var stranger = await RegisterAsync(client, eventId, Person(address.Replace("dominique", "Dominique", StringComparison.Ordinal).Replace("example.org", "Example.org", StringComparison.Ordinal), "Autre"));
         var byStaff = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => staff.PostAsJsonAsync($"/api/manage/events/{eventId}/registrations", Person(address))));
         var page = await client.PostAsync($"/api/events/{eventId}/register", new FormUrlEncodedContent(new Dictionary<string, string>
@@ -77,6 +79,7 @@ public sealed class RegistrationApiTests(FunctionsHost app) : IClassFixture<Func
             ["firstName"] = "Autre", ["lastName"] = "Exemple", ["email"] = address, ["profession"] = "patient",
             ["organisation"] = "Association Exemple", ["region"] = "Normandie",
         }));
+        var hours = hourBefore == DateTime.UtcNow.ToString("yyyyMMddHH", System.Globalization.CultureInfo.InvariantCulture) ? 1 : 2;
 
         var answers = new List<(HttpStatusCode Status, string Body)> { (stranger.Status, stranger.Body.GetRawText()) };
         foreach (var response in byStaff)
@@ -105,8 +108,9 @@ public sealed class RegistrationApiTests(FunctionsHost app) : IClassFixture<Func
         Assert.Equal(1, summary.GetProperty("waitlisted").GetInt32());
         // The first e-mail, and one more telling the owner (not the stranger's name) where they stand, with their link.
         var emails = await EmailsToAsync(app, address);
-        Assert.Equal(2, emails.Count);
-        var told = Assert.Single(emails, e => e.Message.Category == "registration-again");
+        Assert.Equal(1 + hours, emails.Count);
+        var told = emails.First(e => e.Message.Category == "registration-again");
+        Assert.Equal(hours, emails.Count(e => e.Message.Category == "registration-again"));
         Assert.Contains(owner.Body.GetProperty("manageUrl").GetString()!.Replace("&", "&amp;", StringComparison.Ordinal), told.Message.Html, StringComparison.Ordinal);
         Assert.Contains("liste d'attente", told.Message.Html, StringComparison.Ordinal);
         Assert.Contains("Bonjour Camille", told.Message.Html, StringComparison.Ordinal);
