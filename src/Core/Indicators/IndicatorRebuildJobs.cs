@@ -88,7 +88,7 @@ public sealed partial class IndicatorRebuildJobs(
             }
             // A crash before the message is sent leaves a queued job that nothing runs: it turns
             // interrupted after StaleAfter and the next request starts another.
-            await QueueRunAsync(job.RowKey, cancellationToken);
+            await QueueRunAsync(job.RowKey, null, cancellationToken);
             await audit.RecordAsync(AuditEntityTypes.IndicatorRebuild, "all", actor, "requested", null, new { JobId = job.RowKey }, cancellationToken);
             LogRequested(job.RowKey);
             return (View(job), true);
@@ -167,8 +167,9 @@ public sealed partial class IndicatorRebuildJobs(
             await heartbeat;
             // Queued with its progress, then its continuation: a failure between the two leaves this
             // message to the host's retry, which resumes the job the same way.
-            await SaveAsync(j => { j.Status = nameof(RebuildJobStatus.Queued); j.HeartbeatAt = time.GetUtcNow(); }, cancellationToken);
-            await QueueRunAsync(job.RowKey, cancellationToken);
+            // Not cancelled with the invocation: short calls that must not leave the job "running".
+            await SaveAsync(j => { j.Status = nameof(RebuildJobStatus.Queued); j.HeartbeatAt = time.GetUtcNow(); j.LastError = null; }, CancellationToken.None);
+            await QueueRunAsync(job.RowKey, null, CancellationToken.None);
             LogContinued(job.RowKey, job.Phase, job.Receipts, job.Recomputed);
         }
         catch (OperationCanceledException) when (lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -184,8 +185,10 @@ public sealed partial class IndicatorRebuildJobs(
             await TryRecordQueuedAsync(job, SaveAsync, "Interrompu par l'hôte (délai de la fonction ou arrêt) : repris au prochain essai.");
             throw;
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception exception)
         {
+            // Any other failure, a storage client's own timeout (an OperationCanceledException of neither
+            // token) included.
             await heartbeatStop.CancelAsync();
             await heartbeat;
             // Queued again with its progress: the host's retry resumes it. Recording is best effort.
@@ -199,10 +202,11 @@ public sealed partial class IndicatorRebuildJobs(
         }
     }
 
-    private async Task QueueRunAsync(string jobId, CancellationToken cancellationToken)
+    // delay: the message stays invisible that long (null: runs at once).
+    private async Task QueueRunAsync(string jobId, TimeSpan? delay, CancellationToken cancellationToken)
     {
         var queue = await storage.QueueAsync(RebuildIndicatorsMessage.QueueName, cancellationToken);
-        await queue.SendMessageAsync(new RebuildIndicatorsMessage(jobId).ToText(), cancellationToken);
+        await queue.SendMessageAsync(new RebuildIndicatorsMessage(jobId).ToText(), visibilityTimeout: delay, cancellationToken: cancellationToken);
     }
 
     private async Task TryRecordQueuedAsync(RebuildJobEntity job, Func<Action<RebuildJobEntity>, CancellationToken, Task> save, string error)
@@ -235,10 +239,19 @@ public sealed partial class IndicatorRebuildJobs(
         {
             var job = await store.GetAsync(jobId, cancellationToken);
             var pointer = await store.GetAsync(RebuildJobStore.PointerKey, cancellationToken);
-            if (job is null || pointer?.CurrentJobId != jobId || job.Status == nameof(RebuildJobStatus.Succeeded)
-                || (job.Status == nameof(RebuildJobStatus.Running) && !IsStale(job)))
+            if (job is null || pointer?.CurrentJobId != jobId || job.Status == nameof(RebuildJobStatus.Succeeded))
             {
                 LogNothingToDo(jobId, job?.Status);
+                return null;
+            }
+            if (job.Status == nameof(RebuildJobStatus.Running) && !IsStale(job))
+            {
+                // Held by a run that is alive, or that died without a word (a killed worker) and whose
+                // message the host retried seconds later: this message comes back once the job would be
+                // stale, to resume it if nobody did (and to find nothing to do otherwise).
+                var staleIn = (job.HeartbeatAt ?? job.RequestedAt) + StaleAfter - time.GetUtcNow() + TimeSpan.FromSeconds(5);
+                await QueueRunAsync(jobId, staleIn, cancellationToken);
+                LogHeldElsewhere(jobId, staleIn);
                 return null;
             }
             var now = time.GetUtcNow();
@@ -263,7 +276,9 @@ public sealed partial class IndicatorRebuildJobs(
             while (!stop.IsCancellationRequested)
             {
                 await Task.Delay(HeartbeatEvery, time, stop);
-                await save(j => j.HeartbeatAt = time.GetUtcNow(), stop);
+                // Not cancelled by stop: a save cancelled after the table applied it would leave this run
+                // with an outdated ETag, and its next save would take the claim for lost.
+                await save(j => j.HeartbeatAt = time.GetUtcNow(), lost.Token);
             }
         }
         catch (OperationCanceledException)
@@ -302,6 +317,9 @@ public sealed partial class IndicatorRebuildJobs(
 
     [LoggerMessage(LogLevel.Information, "Indicator rebuild {JobId} continues in a new run (phase {Phase}, {Receipts} receipts replayed, {Recomputed} facts rewritten so far)")]
     private partial void LogContinued(string jobId, string phase, int receipts, int recomputed);
+
+    [LoggerMessage(LogLevel.Information, "Indicator rebuild {JobId} is held by a run: this message comes back in {Delay}")]
+    private partial void LogHeldElsewhere(string jobId, TimeSpan delay);
 
     [LoggerMessage(LogLevel.Warning, "Indicator rebuild {JobId} was taken over by another run: this one stops")]
     private partial void LogLostClaim(string jobId);

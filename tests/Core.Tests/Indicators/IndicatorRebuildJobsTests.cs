@@ -169,4 +169,37 @@ public sealed class IndicatorRebuildJobsTests(Azurite azurite) : IClassFixture<A
         var trail = await h.Get<AuditTrail>().ListAsync(AuditEntityTypes.IndicatorRebuild, "all");
         Assert.Equal(1, trail.Count(e => e.Action == "rebuilt"));
     }
+
+    // A run killed without a word (the worker gone) leaves its job "running" with a fresh heartbeat, and
+    // the host retries its message seconds later: that message must not be spent finding the job busy.
+    // It comes back once the job would be stale, and then resumes it. Before, it was completed at once,
+    // and the job ended "interrupted" with nothing to resume it.
+    [Fact]
+    public async Task ARetryThatFindsTheJobHeldByADeadRunComesBackOnceItIsStaleAndResumesIt()
+    {
+        using var h = await StartWithDataAsync();
+        var incremental = await FactsAsync(h);
+        var jobs = h.Get<IndicatorRebuildJobs>();
+        var store = h.Get<RebuildJobStore>();
+        var queue = await h.Get<Microstructures.Core.Storage.StorageInitializer>().QueueAsync(RebuildIndicatorsMessage.QueueName);
+        await queue.ClearMessagesAsync();
+        var (job, _) = await jobs.RequestAsync(Actor.Staff);
+        var message = (await queue.ReceiveMessageAsync()).Value;
+        await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+        // What a run killed right after its claim leaves.
+        var held = (await store.GetAsync(job.JobId))!;
+        held.Status = nameof(RebuildJobStatus.Running);
+        held.HeartbeatAt = h.Time.GetUtcNow();
+        Assert.True(await store.TryReplaceAsync(held));
+
+        await jobs.RunAsync(message.Body.ToString());
+
+        Assert.Equal(1, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.Null((await queue.ReceiveMessageAsync()).Value); // not before the job is stale
+        Assert.Equal("running", (await jobs.GetAsync(job.JobId))!.State);
+        h.Time.Advance(IndicatorRebuildJobs.StaleAfter + TimeSpan.FromSeconds(6));
+        await jobs.RunAsync(message.Body.ToString()); // the same message, come back
+        Assert.Equal("succeeded", (await jobs.GetAsync(job.JobId))!.State);
+        Assert.Equal(incremental, await FactsAsync(h));
+    }
 }
