@@ -101,10 +101,10 @@ public sealed class DevHostServer : IAsyncDisposable
             : null;
         var loggerFactory = options.LoggerFactory ?? ownedLoggerFactory!;
         var logger = loggerFactory.CreateLogger("Microstructures.DevHost");
-        if (settings.FromSample.Count > 0)
+        if (settings.MissingFromFile.Count > 0)
         {
-            logger.LogWarning("{Path} lacks {Count} settings of the sample, taken from it: {Names}. Copy them into the file to change them.",
-                settings.Path, settings.FromSample.Count, string.Join(", ", settings.FromSample));
+            logger.LogWarning("{Path} lacks {Count} settings of {Sample}: {Names}. Copy those you need (a feature added since the file was made may need them).",
+                settings.Path, settings.MissingFromFile.Count, options.SampleSettingsPath, string.Join(", ", settings.MissingFromFile));
         }
 
         var launcher = new ProcessLauncher();

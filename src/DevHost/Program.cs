@@ -6,7 +6,7 @@ const string Usage = """
     Usage: Microstructures.DevHost [options]
       --script-root DIR              the isolated worker's build output folder: worker.config.json, functions.metadata, host.json (default: current folder)
       --settings FILE                local.settings.json (default: <script-root>/local.settings.json)
-      --sample-settings FILE         copied to --settings when that file does not exist; else what it has and that file lacks
+      --sample-settings FILE         copied to --settings when that file does not exist; else its settings that file lacks are named
       --port N                       HTTP port (default 7071; 0 = any free port)
       --max-polling-interval HH:MM:SS  cap the queue polling back-off (host default 00:01:00)
       --disable-timers               timers run only through POST /admin/functions/<name>

@@ -14,10 +14,10 @@ internal sealed class LocalSettings
     private readonly Dictionary<string, string> _overrides;
     private readonly Dictionary<string, string> _environment;
 
-    private LocalSettings(string path, Dictionary<string, string> values, Dictionary<string, string> overrides, Dictionary<string, string> environment, IReadOnlyList<string> fromSample)
+    private LocalSettings(string path, Dictionary<string, string> values, Dictionary<string, string> overrides, Dictionary<string, string> environment, IReadOnlyList<string> missingFromFile)
     {
         Path = path;
-        FromSample = fromSample;
+        MissingFromFile = missingFromFile;
         _values = values;
         _overrides = overrides;
         _environment = environment;
@@ -25,9 +25,10 @@ internal sealed class LocalSettings
 
     public string Path { get; }
 
-    // Settings the sample has and the file lacks (a file copied before the sample gained them), taken
-    // from the sample: a copy made on a first run otherwise misses every setting added since.
-    public IReadOnlyList<string> FromSample { get; }
+    // Settings the sample has and the file lacks: added to the sample after the file was copied, or
+    // removed from the file on purpose (AzureWebJobsStorage for AzureWebJobsStorage__accountName). Named
+    // in a warning, never applied: which of the two it is, only the developer knows.
+    public IReadOnlyList<string> MissingFromFile { get; }
 
     // What the file (and --set) adds to the inherited environment: what the worker process gets on top of it.
     public IReadOnlyDictionary<string, string> WorkerAdditions
@@ -80,25 +81,16 @@ internal sealed class LocalSettings
             throw new DevHostConfigurationException(path, "(file)", "settings file not found (give --sample-settings to create it)");
         }
         var values = File.Exists(path) ? ReadValues(path) : new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        // Later runs: what the sample gained since the file was copied comes from the sample.
-        var fromSample = new List<string>();
-        if (File.Exists(path) && sample is not null && File.Exists(sample))
-        {
-            foreach (var (key, value) in ReadValues(sample))
-            {
-                if (values.TryAdd(key, value))
-                {
-                    fromSample.Add(key);
-                }
-            }
-        }
+        var missingFromFile = File.Exists(path) && sample is not null && File.Exists(sample)
+            ? ReadValues(sample).Keys.Where(key => !values.ContainsKey(key)).ToList()
+            : [];
         var overrides = new Dictionary<string, string>(options.SettingOverrides, StringComparer.OrdinalIgnoreCase);
         var environment = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
         {
             environment[(string)entry.Key] = (string?)entry.Value ?? "";
         }
-        return new LocalSettings(path, values, overrides, environment, fromSample);
+        return new LocalSettings(path, values, overrides, environment, missingFromFile);
     }
 
     // A settings file's Values (IsEncrypted refused, each value a string).
