@@ -17,7 +17,10 @@ public readonly record struct RateLimitDecision(bool Allowed, TimeSpan RetryAfte
 // in its buckets drains both together and gets exactly its budget; a key that shares one bucket with a
 // busy neighbour still has the other: only a key sharing both (about 1 in buckets² for two keys) pays
 // for someone else's attempts. With a single row, about 1 pair of keys in `buckets` would share one
-// budget: two registrants, or a test's address and the one before it.
+// budget: two registrants, or a test's address and the one before it. The price: the two buckets of a
+// key refill on their own, so a script that never pauses can get up to twice the sustained rate (one
+// token from each in turn as they refill a moment apart); the first burst is exact. The limit slows a
+// script down, it is not a quota (seats and e-mails are bounded elsewhere).
 public sealed class HashedRateLimiter : IDisposable
 {
     public const int Rows = 2;
@@ -35,7 +38,8 @@ public sealed class HashedRateLimiter : IDisposable
             RateLimitPartition.GetTokenBucketLimiter(bucket, _ => Partition(limit, period))))];
     }
 
-    // How many token buckets exist (one per bucket in use; never more than Rows × buckets at once).
+    // How many token buckets were ever created (a full one idle for 10 s is dropped and made again when
+    // needed; never more than Rows × buckets alive at once).
     public int PartitionCount => Volatile.Read(ref _partitions);
 
     // The key's bucket in a row: the hash itself in the first, the hash mixed again in the second.

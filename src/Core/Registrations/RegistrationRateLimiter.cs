@@ -33,7 +33,7 @@ public sealed class RegistrationRateLimiter : IDisposable
         _emails = new HashedRateLimiter(options.Value.MaxPerEmailPerHour, TimeSpan.FromHours(1), EmailBuckets);
     }
 
-    // How many token buckets exist (one per bucket in use; never more than MaxPartitions at once).
+    // How many token buckets were ever created (never more than MaxPartitions alive at once).
     public int PartitionCount => _addresses.PartitionCount + _emails.PartitionCount;
 
     // The e-mail address's buckets, one per row (for tests: which addresses share a bucket).

@@ -36,7 +36,8 @@ export async function saveFile(response, fallback) {
   document.body.append(a);
   a.click();
   a.remove();
-  URL.revokeObjectURL(a.href);
+  // Later: some browsers abort a download whose URL is revoked at once.
+  setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
 }
 
 // Shows the key form when no key is kept; resolves once a key is known.
