@@ -63,13 +63,15 @@ public sealed class HttpFunctions(ILogger<HttpFunctions> logger)
     public static IResult Throw([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/throw")] HttpRequest request) =>
         throw new InvalidOperationException("thrown by the test worker before writing");
 
-    // Waits (honouring cancellation) then records whether it was cancelled.
+    // Records that it started (partition "SlowStarted": the function runs in the worker, not only its
+    // InvocationRequest sent), waits (honouring cancellation), then records whether it was cancelled.
     [Function("Slow")]
     public static async Task<IResult> SlowAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/slow/{ms:int}")] HttpRequest request, int ms,
         FunctionContext context, CancellationToken cancellationToken)
     {
         var cancelled = false;
+        await TestRecords.WriteAsync(context, new Dictionary<string, object?>(), "SlowStarted");
         try
         {
             await Task.Delay(ms, cancellationToken);

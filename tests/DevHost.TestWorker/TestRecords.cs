@@ -17,9 +17,10 @@ internal static class TestRecords
         return client;
     });
 
-    public static async Task WriteAsync(FunctionContext context, IDictionary<string, object?> values)
+    // partition: the function's name unless given (a second record of the same invocation).
+    public static async Task WriteAsync(FunctionContext context, IDictionary<string, object?> values, string? partition = null)
     {
-        var entity = new TableEntity(context.FunctionDefinition.Name, DateTime.UtcNow.Ticks.ToString("D19", System.Globalization.CultureInfo.InvariantCulture) + "-" + context.InvocationId)
+        var entity = new TableEntity(partition ?? context.FunctionDefinition.Name, DateTime.UtcNow.Ticks.ToString("D19", System.Globalization.CultureInfo.InvariantCulture) + "-" + context.InvocationId)
         {
             ["InvocationId"] = context.InvocationId,
             ["BindingData"] = JsonSerializer.Serialize(context.BindingContext.BindingData),

@@ -79,6 +79,7 @@ public sealed class RegistrationApiTests(FunctionsHost app) : IClassFixture<Func
             ["firstName"] = "Autre", ["lastName"] = "Exemple", ["email"] = address, ["profession"] = "patient",
             ["organisation"] = "Association Exemple", ["region"] = "Normandie",
         }));
+        // At most one more if the hour turned between the two readings (it may have turned outside the requests).
         var hours = hourBefore == DateTime.UtcNow.ToString("yyyyMMddHH", System.Globalization.CultureInfo.InvariantCulture) ? 1 : 2;
 
         var answers = new List<(HttpStatusCode Status, string Body)> { (stranger.Status, stranger.Body.GetRawText()) };
@@ -108,9 +109,9 @@ public sealed class RegistrationApiTests(FunctionsHost app) : IClassFixture<Func
         Assert.Equal(1, summary.GetProperty("waitlisted").GetInt32());
         // The first e-mail, and one more telling the owner (not the stranger's name) where they stand, with their link.
         var emails = await EmailsToAsync(app, address);
-        Assert.Equal(1 + hours, emails.Count);
         var told = emails.First(e => e.Message.Category == "registration-again");
-        Assert.Equal(hours, emails.Count(e => e.Message.Category == "registration-again"));
+        Assert.InRange(emails.Count(e => e.Message.Category == "registration-again"), 1, hours);
+        Assert.Single(emails, e => e.Message.Category != "registration-again");
         Assert.Contains(owner.Body.GetProperty("manageUrl").GetString()!.Replace("&", "&amp;", StringComparison.Ordinal), told.Message.Html, StringComparison.Ordinal);
         Assert.Contains("liste d'attente", told.Message.Html, StringComparison.Ordinal);
         Assert.Contains("Bonjour Camille", told.Message.Html, StringComparison.Ordinal);
