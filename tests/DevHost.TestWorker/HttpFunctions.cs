@@ -63,15 +63,34 @@ public sealed class HttpFunctions(ILogger<HttpFunctions> logger)
     public static IResult Throw([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/throw")] HttpRequest request) =>
         throw new InvalidOperationException("thrown by the test worker before writing");
 
-    // Records that it started (partition "SlowStarted": the function runs in the worker, not only its
-    // InvocationRequest sent), waits (honouring cancellation), then records whether it was cancelled.
+    // Waits (honouring cancellation) then records whether it was cancelled.
     [Function("Slow")]
     public static async Task<IResult> SlowAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/slow/{ms:int}")] HttpRequest request, int ms,
         FunctionContext context, CancellationToken cancellationToken)
     {
         var cancelled = false;
-        await TestRecords.WriteAsync(context, new Dictionary<string, object?>(), "SlowStarted");
+        try
+        {
+            await Task.Delay(ms, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            cancelled = true;
+        }
+        await TestRecords.WriteAsync(context, new Dictionary<string, object?> { ["Cancelled"] = cancelled });
+        return Results.Text(cancelled ? "cancelled" : "done");
+    }
+
+    // Slow, but first records that it runs (partition "WaitStarted"): a test can tell the function is
+    // running in the worker, not only that its InvocationRequest was sent.
+    [Function("Wait")]
+    public static async Task<IResult> WaitAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/wait/{ms:int}")] HttpRequest request, int ms,
+        FunctionContext context, CancellationToken cancellationToken)
+    {
+        await TestRecords.WriteAsync(context, new Dictionary<string, object?>(), "WaitStarted");
+        var cancelled = false;
         try
         {
             await Task.Delay(ms, cancellationToken);

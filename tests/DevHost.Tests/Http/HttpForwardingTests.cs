@@ -136,15 +136,15 @@ public sealed class HttpForwardingTests(HttpForwardingFixture fixture) : IClassF
     {
         using (var abort = new CancellationTokenSource())
         {
-            var call = Host.Client.GetAsync("/api/slow/60000", abort.Token);
+            var call = Host.Client.GetAsync("/api/wait/60000", abort.Token);
             // Running in the worker, not only asked for: a caller gone before the request was forwarded
             // cancels an invocation that never ran, and records nothing (seen on a loaded machine).
-            await Eventually.UntilAsync(() => Host.RecordsAsync("SlowStarted"), r => r.Count > 0, "the slow function running in the worker");
+            await Eventually.UntilAsync(() => Host.RecordsAsync("WaitStarted"), r => r.Count > 0, "the waiting function running in the worker");
             await abort.CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
         }
 
-        var record = (await Eventually.UntilAsync(() => Host.RecordsAsync("Slow"), r => r.Count > 0, "the slow function's record"))[0];
+        var record = (await Eventually.UntilAsync(() => Host.RecordsAsync("Wait"), r => r.Count > 0, "the waiting function's record"))[0];
         Assert.True(record.GetBoolean("Cancelled"));
     }
 
