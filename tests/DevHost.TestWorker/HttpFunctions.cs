@@ -65,22 +65,10 @@ public sealed class HttpFunctions(ILogger<HttpFunctions> logger)
 
     // Waits (honouring cancellation) then records whether it was cancelled.
     [Function("Slow")]
-    public static async Task<IResult> SlowAsync(
+    public static Task<IResult> SlowAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/slow/{ms:int}")] HttpRequest request, int ms,
-        FunctionContext context, CancellationToken cancellationToken)
-    {
-        var cancelled = false;
-        try
-        {
-            await Task.Delay(ms, cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            cancelled = true;
-        }
-        await TestRecords.WriteAsync(context, new Dictionary<string, object?> { ["Cancelled"] = cancelled });
-        return Results.Text(cancelled ? "cancelled" : "done");
-    }
+        FunctionContext context, CancellationToken cancellationToken) =>
+        WaitThenRecordAsync(ms, context, cancellationToken);
 
     // Slow, but first records that it runs (partition "WaitStarted"): a test can tell the function is
     // running in the worker, not only that its InvocationRequest was sent.
@@ -90,6 +78,12 @@ public sealed class HttpFunctions(ILogger<HttpFunctions> logger)
         FunctionContext context, CancellationToken cancellationToken)
     {
         await TestRecords.WriteAsync(context, new Dictionary<string, object?>(), "WaitStarted");
+        return await WaitThenRecordAsync(ms, context, cancellationToken);
+    }
+
+    // Waits (honouring cancellation), then records whether it was cancelled.
+    private static async Task<IResult> WaitThenRecordAsync(int ms, FunctionContext context, CancellationToken cancellationToken)
+    {
         var cancelled = false;
         try
         {
